@@ -1,0 +1,14 @@
+//! Workflow definitions and everything the API and the worker share: the workflow and
+//! activity contracts (names, inputs, outputs), ids, search attributes, configuration and
+//! the pure business rules. No database or network code lives here.
+
+pub mod activities;
+pub mod config;
+pub mod ids;
+pub mod rules;
+pub mod search_attributes;
+pub mod settings;
+pub mod waitlist_cutoff;
+
+pub use ids::SessionKey;
+pub use waitlist_cutoff::{CutoffInput, CutoffOutcome, WaitlistCutoffWorkflow};

@@ -1,0 +1,4 @@
+//! Pure business rules, unit-tested here and used by the API, the workflows and the activities.
+
+pub mod time;
+pub mod waitlist;

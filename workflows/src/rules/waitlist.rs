@@ -1,0 +1,132 @@
+//! Waitlist rules W1–W4: who may join, and the texts the parent sees.
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+/// Why a join is refused, with the parent-facing message of design §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum JoinRefusal {
+    /// W1: seats are still free.
+    #[error("课程未满员，请直接预约")]
+    NotFull,
+    /// W1: the cutoff has passed.
+    #[error("候补已截止")]
+    PastCutoff,
+    /// W2: the queue holds `waitlist_capacity` active entries.
+    #[error("候补队列已满，请选择其他课程")]
+    QueueFull,
+    /// W3: this child already waits for this session.
+    #[error("您已在候补队列中")]
+    AlreadyWaiting,
+    /// W3: this child already has a seat in this session.
+    #[error("您已预约该课程")]
+    AlreadyBooked,
+}
+
+/// What the join transaction sees of the session under its row lock.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueSnapshot {
+    pub now: DateTime<Utc>,
+    pub cutoff_at: DateTime<Utc>,
+    pub booked: u32,
+    pub capacity: u32,
+    pub active_entries: u32,
+    pub waitlist_capacity: u32,
+    pub profile_is_waiting: bool,
+    pub profile_is_booked: bool,
+}
+
+/// W1–W3, checked in the order a parent would find most useful.
+pub fn check_join(s: &QueueSnapshot) -> Result<(), JoinRefusal> {
+    if s.profile_is_booked {
+        return Err(JoinRefusal::AlreadyBooked);
+    }
+    if s.profile_is_waiting {
+        return Err(JoinRefusal::AlreadyWaiting);
+    }
+    if s.now >= s.cutoff_at {
+        return Err(JoinRefusal::PastCutoff);
+    }
+    if s.booked < s.capacity {
+        return Err(JoinRefusal::NotFull);
+    }
+    if s.active_entries >= s.waitlist_capacity {
+        return Err(JoinRefusal::QueueFull);
+    }
+    Ok(())
+}
+
+/// W4: the answer to a successful join.
+pub fn position_message(position: u32) -> String {
+    format!("您是第{position}位候补")
+}
+
+/// W4: `候补: X/Y人` as shown on a session.
+pub fn queue_label(waiting: u32, capacity: u32) -> String {
+    format!("候补: {waiting}/{capacity}人")
+}
+
+/// A rough, honest estimate for the parent: no history-based prediction yet, just the
+/// position and the time left before the cutoff.
+pub fn estimated_wait_text(position: u32, now: DateTime<Utc>, cutoff_at: DateTime<Utc>) -> String {
+    let hours = (cutoff_at - now).num_hours();
+    let window = if hours >= 48 {
+        format!("{}天内", hours / 24)
+    } else if hours >= 1 {
+        format!("{hours}小时内")
+    } else {
+        "1小时内".to_string()
+    };
+    if position <= 1 {
+        format!("排第1位，有人取消即通知您（截止前{window}）")
+    } else {
+        format!("前面还有{}人，有名额即通知您（截止前{window}）", position - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn full_session() -> QueueSnapshot {
+        let now = Utc::now();
+        QueueSnapshot {
+            now,
+            cutoff_at: now + Duration::hours(10),
+            booked: 6,
+            capacity: 6,
+            active_entries: 3,
+            waitlist_capacity: 8,
+            profile_is_waiting: false,
+            profile_is_booked: false,
+        }
+    }
+
+    #[test]
+    fn a_full_session_with_room_in_the_queue_accepts_the_join() {
+        assert_eq!(check_join(&full_session()), Ok(()));
+        assert_eq!(position_message(4), "您是第4位候补");
+    }
+
+    #[test]
+    fn each_refusal_carries_the_seed_message() {
+        let s = QueueSnapshot { booked: 5, ..full_session() };
+        assert_eq!(check_join(&s).unwrap_err().to_string(), "课程未满员，请直接预约");
+        let s = QueueSnapshot { cutoff_at: full_session().now, ..full_session() };
+        assert_eq!(check_join(&s).unwrap_err().to_string(), "候补已截止");
+        let s = QueueSnapshot { active_entries: 8, ..full_session() };
+        assert_eq!(check_join(&s).unwrap_err().to_string(), "候补队列已满，请选择其他课程");
+        let s = QueueSnapshot { profile_is_waiting: true, ..full_session() };
+        assert_eq!(check_join(&s).unwrap_err().to_string(), "您已在候补队列中");
+        let s = QueueSnapshot { profile_is_booked: true, ..full_session() };
+        assert_eq!(check_join(&s), Err(JoinRefusal::AlreadyBooked));
+    }
+
+    #[test]
+    fn vip_queue_of_five_shows_as_x_of_five() {
+        assert_eq!(queue_label(2, 5), "候补: 2/5人");
+        let s = QueueSnapshot { active_entries: 5, waitlist_capacity: 5, ..full_session() };
+        assert_eq!(check_join(&s), Err(JoinRefusal::QueueFull));
+    }
+}
