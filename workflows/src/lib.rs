@@ -8,6 +8,8 @@ pub mod ids;
 pub mod rules;
 pub mod search_attributes;
 pub mod settings;
+pub mod telemetry;
+pub mod temporal;
 pub mod waitlist_cutoff;
 
 pub use ids::SessionKey;

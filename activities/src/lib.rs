@@ -1,0 +1,10 @@
+//! Activity implementations: MySQL transactions and notification delivery. Each activity is
+//! bound to its contract in `workflows::activities` and is idempotent, because Temporal may
+//! run it more than once.
+
+pub mod db;
+pub mod notify;
+
+mod waitlist_activities;
+
+pub use waitlist_activities::WaitlistActivities;

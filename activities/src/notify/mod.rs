@@ -1,0 +1,3 @@
+//! Notification rendering: one catalogue of texts for every type of N1.
+
+pub mod templates;

@@ -1,0 +1,80 @@
+//! Activities of the waitlist processes.
+
+use crate::db::{self, notifications::NewNotification};
+use crate::notify::templates::{self, Facts, Kind, Lang};
+use chrono_tz::Tz;
+use sqlx::MySqlPool;
+use std::sync::Arc;
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+use tracing::info;
+use workflows::SessionKey;
+use workflows::activities::CutoffExpiry;
+
+/// Activities that touch the waitlist tables.
+pub struct WaitlistActivities {
+    pool: MySqlPool,
+    club_tz: Tz,
+}
+
+impl WaitlistActivities {
+    pub fn new(pool: MySqlPool, club_tz: Tz) -> Self {
+        Self { pool, club_tz }
+    }
+}
+
+#[activities]
+impl WaitlistActivities {
+    /// W6, in one transaction under the session lock: expire what still waits, write one
+    /// `waitlist_expired` notification per entry. A retry after commit finds nothing to do.
+    #[activity(definition = workflows::activities::ExpireWaitlistAtCutoff)]
+    pub async fn expire_at_cutoff(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        session: SessionKey,
+    ) -> Result<CutoffExpiry, ActivityError> {
+        let mut tx = self.pool.begin().await?;
+        if !db::waitlist::lock_session(&mut tx, session).await? {
+            // No one ever joined: nothing to expire.
+            return Ok(CutoffExpiry::default());
+        }
+        let entries = db::waitlist::active_entries(&mut tx, session).await?;
+        let now = db::now_millis();
+        let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+        let expired = db::waitlist::expire_entries(&mut tx, &ids, "cutoff", now).await?;
+
+        let info = db::sessions::session_info(&mut tx, session).await?;
+        let facts = Facts {
+            course_name: info.as_ref().map(|i| i.course_name.clone()).unwrap_or_default(),
+            starts_at: info.as_ref().map(|i| i.starts_at),
+            ..Default::default()
+        };
+        let text = templates::render(Kind::WaitlistExpired, Lang::ZhCn, self.club_tz, &facts);
+        let mut written = 0;
+        for entry in &entries {
+            let n = NewNotification {
+                user_id: entry.user_id,
+                profile_id: Some(entry.profile_id),
+                kind: Kind::WaitlistExpired.code(),
+                title: text.title.clone(),
+                body: text.body.clone(),
+                data: serde_json::json!({
+                    "waitlist_id": entry.id,
+                    "course_schedule_id": session.course_schedule_id,
+                    "booking_date": session.booking_date,
+                    "page": format!("pages/waitlist/detail/index?id={}", entry.id),
+                }),
+                dedupe_key: format!("waitlist_expired/{}", entry.id),
+            };
+            if db::notifications::insert_once(&mut tx, &n).await? {
+                written += 1;
+            }
+        }
+        tx.commit().await?;
+        info!(%session, expired, written, "waitlist expired at cutoff");
+        Ok(CutoffExpiry {
+            expired_entries: u32::try_from(expired).unwrap_or(u32::MAX),
+            notifications: written,
+        })
+    }
+}

@@ -1,0 +1,42 @@
+//! `worker` binary: reads the configuration, connects, runs until SIGTERM/Ctrl-C.
+
+use anyhow::Context;
+use sqlx::mysql::MySqlPoolOptions;
+use std::time::Duration;
+use worker::WorkerDeps;
+use workflows::config::Config;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    workflows::telemetry::init_telemetry(config.log_format, "info,temporalio_sdk_core=warn");
+    let pool = MySqlPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy(config.database_url.expose())
+        .context("DATABASE_URL")?;
+    let client = workflows::temporal::connect(&config, "worker").await?;
+    let runtime = worker::runtime(Some(config.worker_metrics_addr))?;
+    worker::run(&config, &runtime, WorkerDeps { client, pool }, shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
