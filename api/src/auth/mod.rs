@@ -1,0 +1,6 @@
+//! Authentication: JWTs for parents and staff, admin passwords, the WeChat login exchange.
+
+pub mod extract;
+pub mod jwt;
+pub mod password;
+pub mod wechat_login;

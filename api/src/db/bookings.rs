@@ -1,0 +1,131 @@
+//! Seat bookings.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{MySqlConnection, MySqlPool};
+use workflows::SessionKey;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BookingRow {
+    pub id: i64,
+    pub profile_id: i64,
+    pub user_id: i64,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub status: String,
+}
+
+impl BookingRow {
+    pub fn session(&self) -> SessionKey {
+        SessionKey::new(self.course_schedule_id, self.booking_date)
+    }
+}
+
+pub async fn find(pool: &MySqlPool, id: i64) -> Result<Option<BookingRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id, b.profile_id, p.user_id, b.course_schedule_id, b.booking_date, CAST(b.status AS CHAR) AS status
+           FROM booking b JOIN profile p ON p.id = b.profile_id WHERE b.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// True when the profile holds a seat in the session.
+pub async fn profile_is_booked(conn: &mut MySqlConnection, profile_id: i64, key: SessionKey) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM booking WHERE profile_id = ? AND course_schedule_id = ? AND booking_date = ? AND status = 'booked'",
+    )
+    .bind(profile_id)
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+pub async fn insert(conn: &mut MySqlConnection, profile_id: i64, key: SessionKey, source: &str) -> Result<i64, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO booking (profile_id, course_schedule_id, booking_date, status, source) VALUES (?, ?, ?, 'booked', ?)",
+    )
+    .bind(profile_id)
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .bind(source)
+    .execute(conn)
+    .await?;
+    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
+}
+
+/// Moves a `booked` booking to `cancelled` or `leave`; false when it no longer held a seat.
+pub async fn release(conn: &mut MySqlConnection, id: i64, new_status: &str) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE booking SET status = ? WHERE id = ? AND status = 'booked'")
+        .bind(new_status)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// M1: the pending makeup a leave creates, remembering the original course.
+pub async fn create_pending_makeup(conn: &mut MySqlConnection, booking_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO pending_makeup (profile_id, original_booking_id, course_id, course_type, level, duration_minutes, price_cents)
+         SELECT b.profile_id, b.id, c.id, c.course_type, c.level, c.duration_minutes, c.price_cents
+           FROM booking b JOIN course_schedule cs ON cs.id = b.course_schedule_id JOIN course c ON c.id = cs.course_id
+          WHERE b.id = ?
+         ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+    )
+    .bind(booking_id)
+    .execute(&mut *conn)
+    .await
+    .map(|r| i64::try_from(r.last_insert_id()).unwrap_or(i64::MAX))
+}
+
+/// A parent's bookings from `from` on, soonest first.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MyBookingRow {
+    pub id: i64,
+    pub profile_id: i64,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub course_name: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub status: String,
+}
+
+pub async fn of_parent(pool: &MySqlPool, user_id: i64, from: NaiveDate) -> Result<Vec<MyBookingRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id, b.profile_id, b.course_schedule_id, b.booking_date, c.name AS course_name, s.starts_at,
+                CAST(b.status AS CHAR) AS status
+           FROM booking b
+           JOIN profile p ON p.id = b.profile_id
+           JOIN course_schedule cs ON cs.id = b.course_schedule_id
+           JOIN course c ON c.id = cs.course_id
+           LEFT JOIN class_session s ON s.course_schedule_id = b.course_schedule_id AND s.booking_date = b.booking_date
+          WHERE p.user_id = ? AND b.booking_date >= ?
+          ORDER BY b.booking_date, cs.start_time, b.id",
+    )
+    .bind(user_id)
+    .bind(from)
+    .fetch_all(pool)
+    .await
+}
+
+/// The caller's seats in a date range: (profile, booking id, session).
+pub async fn parent_seats(
+    pool: &MySqlPool,
+    user_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64, SessionKey)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, i64, NaiveDate)> = sqlx::query_as(
+        "SELECT b.profile_id, b.id, b.course_schedule_id, b.booking_date FROM booking b JOIN profile p ON p.id = b.profile_id
+          WHERE p.user_id = ? AND b.status = 'booked' AND b.booking_date BETWEEN ? AND ?",
+    )
+    .bind(user_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(p, b, s, d)| (p, b, SessionKey::new(s, d))).collect())
+}

@@ -1,0 +1,157 @@
+//! The waitlist queue. Positions are computed, never stored: 1 + active entries of the same
+//! session with a smaller id (joins are serialized by the session lock), so they are always
+//! contiguous (W4).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{MySqlConnection, MySqlPool};
+use workflows::SessionKey;
+
+pub const ACTIVE: &str = "('waiting', 'notified')";
+
+pub async fn active_count(conn: &mut MySqlConnection, key: SessionKey) -> Result<u32, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM waitlist WHERE course_schedule_id = ? AND booking_date = ? AND status IN {ACTIVE}"
+    ))
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_one(conn)
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+pub async fn profile_is_waiting(conn: &mut MySqlConnection, profile_id: i64, key: SessionKey) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT id FROM waitlist WHERE profile_id = ? AND course_schedule_id = ? AND booking_date = ? AND status IN {ACTIVE}"
+    ))
+    .bind(profile_id)
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+pub async fn insert(
+    conn: &mut MySqlConnection,
+    profile_id: i64,
+    key: SessionKey,
+    pending_makeup_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO waitlist (profile_id, course_schedule_id, booking_date, status, pending_makeup_id, joined_at)
+         VALUES (?, ?, ?, 'waiting', ?, ?)",
+    )
+    .bind(profile_id)
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .bind(pending_makeup_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
+}
+
+/// One entry with its owner and computed position (`None` once it left the queue).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: i64,
+    pub profile_id: i64,
+    pub profile_name: String,
+    pub user_id: i64,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub course_name: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub joined_at: DateTime<Utc>,
+    pub expiration_reason: Option<String>,
+    pub position: Option<i64>,
+    pub waitlist_count: i64,
+}
+
+impl EntryRow {
+    pub fn session(&self) -> SessionKey {
+        SessionKey::new(self.course_schedule_id, self.booking_date)
+    }
+}
+
+fn entry_select() -> String {
+    format!(
+        "SELECT w.id, w.profile_id, p.name AS profile_name, p.user_id, w.course_schedule_id, w.booking_date,
+                c.name AS course_name, s.starts_at, CAST(w.status AS CHAR) AS status, w.joined_at,
+                CAST(w.expiration_reason AS CHAR) AS expiration_reason,
+                CASE WHEN w.status IN {ACTIVE} THEN
+                  (SELECT COUNT(*) FROM waitlist w2 WHERE w2.course_schedule_id = w.course_schedule_id
+                      AND w2.booking_date = w.booking_date AND w2.status IN {ACTIVE} AND w2.id <= w.id)
+                END AS position,
+                (SELECT COUNT(*) FROM waitlist w3 WHERE w3.course_schedule_id = w.course_schedule_id
+                    AND w3.booking_date = w.booking_date AND w3.status IN {ACTIVE}) AS waitlist_count
+           FROM waitlist w
+           JOIN profile p ON p.id = w.profile_id
+           JOIN course_schedule cs ON cs.id = w.course_schedule_id
+           JOIN course c ON c.id = cs.course_id
+           LEFT JOIN class_session s ON s.course_schedule_id = w.course_schedule_id AND s.booking_date = w.booking_date"
+    )
+}
+
+pub async fn find(pool: &MySqlPool, id: i64) -> Result<Option<EntryRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{} WHERE w.id = ?", entry_select()))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// A parent's entries: active first, then the most recent ended ones.
+pub async fn of_parent(pool: &MySqlPool, user_id: i64) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{} WHERE p.user_id = ? ORDER BY (w.status IN {ACTIVE}) DESC, w.booking_date, w.id DESC LIMIT 200",
+        entry_select()
+    ))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The caller's active entries in a date range, with positions.
+pub async fn parent_active_in_range(
+    pool: &MySqlPool,
+    user_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{} WHERE p.user_id = ? AND w.status IN {ACTIVE} AND w.booking_date BETWEEN ? AND ?",
+        entry_select()
+    ))
+    .bind(user_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await
+}
+
+/// The session's queue in order (ops view).
+pub async fn of_session(pool: &MySqlPool, key: SessionKey) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{} WHERE w.course_schedule_id = ? AND w.booking_date = ? ORDER BY (w.status IN {ACTIVE}) DESC, w.id",
+        entry_select()
+    ))
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_all(pool)
+    .await
+}
+
+/// W5: the owner leaves; false when the entry was no longer active.
+pub async fn leave(conn: &mut MySqlConnection, id: i64, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(&format!(
+        "UPDATE waitlist SET status = 'cancelled', expiration_reason = 'user_cancelled', ended_at = ?
+          WHERE id = ? AND status IN {ACTIVE}"
+    ))
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}

@@ -1,0 +1,202 @@
+//! `ApiError`: the one place where failures become HTTP answers — status, stable business
+//! code and a Chinese message for the parent. Internals are logged, never returned.
+
+use crate::envelope::Envelope;
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// Stable business codes (docs/api.md).
+pub mod codes {
+    pub const INVALID_INPUT: u32 = 40000;
+    pub const UNAUTHORIZED: u32 = 40100;
+    pub const FORBIDDEN: u32 = 40300;
+    pub const NOT_FOUND: u32 = 40400;
+    pub const CONFLICT: u32 = 40900;
+    pub const WAITLIST_FULL: u32 = 40901;
+    pub const SESSION_NOT_FULL: u32 = 40902;
+    pub const PAST_CUTOFF: u32 = 40903;
+    pub const ALREADY_WAITING: u32 = 40904;
+    pub const ALREADY_BOOKED: u32 = 40905;
+    pub const SESSION_FULL: u32 = 40906;
+    pub const GONE: u32 = 41000;
+    pub const UNPROCESSABLE: u32 = 42200;
+    pub const RATE_LIMITED: u32 = 42900;
+    pub const UNAVAILABLE: u32 = 50300;
+    pub const INTERNAL: u32 = 50000;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: a field is missing or out of range.
+    #[error("{message}")]
+    InvalidInput { field: String, message: String },
+    /// 401
+    #[error("请先登录")]
+    Unauthorized,
+    /// 403
+    #[error("无权访问")]
+    Forbidden,
+    /// 404: `what` is the kind of thing (profile, session, ...).
+    #[error("{what}不存在")]
+    NotFound { what: &'static str },
+    /// 409 with a business code and the rule's message.
+    #[error("{message}")]
+    Conflict { code: u32, message: String },
+    /// 422: the body could not be parsed at all.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// 429
+    #[error("{0}")]
+    RateLimited(String),
+    /// 503: a dependency (数据库 / Temporal / 微信) does not answer.
+    #[error("{0}暂时不可用，请稍后再试")]
+    Unavailable(&'static str),
+    /// 500: logged with its cause, answered without it.
+    #[error("服务器内部错误")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: u32, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &'static str) -> Self {
+        Self::NotFound { what }
+    }
+
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(e.into())
+    }
+
+    fn status_and_code(&self) -> (StatusCode, u32) {
+        match self {
+            Self::InvalidInput { .. } => (StatusCode::BAD_REQUEST, codes::INVALID_INPUT),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED),
+            Self::Forbidden => (StatusCode::FORBIDDEN, codes::FORBIDDEN),
+            Self::NotFound { .. } => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
+            Self::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::UNPROCESSABLE),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, codes::UNAVAILABLE),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        match &self {
+            Self::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
+            Self::Unavailable(what) => tracing::warn!(dependency = what, "dependency unavailable"),
+            _ => tracing::debug!(%code, message = %self, "request refused"),
+        }
+        let data = match &self {
+            Self::InvalidInput { field, .. } => serde_json::json!({ "field": field }),
+            _ => Value::Null,
+        };
+        (
+            status,
+            Json(Envelope {
+                code,
+                message: self.to_string(),
+                data,
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// Database failures: unreachable → 503; unique violations → a generic 409 (callers that
+/// know which rule a key enforces map it first, see [`on_unique_violation`]); else 500.
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_) => Self::Unavailable("数据库"),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Self::conflict(codes::CONFLICT, "记录已存在")
+            }
+            _ => Self::Internal(e.into()),
+        }
+    }
+}
+
+/// Maps a unique-key violation to the rule's own conflict; other errors as usual.
+pub fn on_unique_violation(e: sqlx::Error, conflict: ApiError) -> ApiError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => conflict,
+        _ => e.into(),
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => {
+                // "Failed to deserialize ...: <path>: <serde message>" — name the field.
+                let text = e.body_text();
+                let detail = text.split_once(": ").map(|(_, d)| d).unwrap_or(&text).to_string();
+                let field = field_of_serde_message(&detail);
+                Self::invalid(&field, format!("参数错误：{detail}"))
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::Unprocessable("请求体必须是 JSON（Content-Type: application/json）".into())
+            }
+            other => Self::Unprocessable(format!("请求体无法解析：{}", other.body_text())),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        Self::invalid("path", format!("路径参数错误：{}", r.body_text()))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        let text = r.body_text();
+        let detail = text.split_once(": ").map(|(_, d)| d).unwrap_or(&text).to_string();
+        Self::invalid(&field_of_serde_message(&detail), format!("查询参数错误：{detail}"))
+    }
+}
+
+/// Best effort: `missing field `x``, or a `path: message` prefix.
+fn field_of_serde_message(detail: &str) -> String {
+    if let Some(rest) = detail.split("missing field `").nth(1) {
+        return rest.split('`').next().unwrap_or("body").to_string();
+    }
+    match detail.split_once(": ") {
+        Some((path, _)) if !path.contains(' ') => path.to_string(),
+        _ => "body".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_come_out_of_serde_messages() {
+        assert_eq!(field_of_serde_message("missing field `profile_id` at line 1 column 2"), "profile_id");
+        assert_eq!(field_of_serde_message("level: invalid type: string \"a\", expected u8 at line 1"), "level");
+        assert_eq!(field_of_serde_message("expected value at line 1 column 1"), "body");
+    }
+}

@@ -1,0 +1,51 @@
+//! `api` binary. `api` serves (migrating first); `api migrate` creates the database if
+//! missing, migrates it and exits.
+
+use workflows::config::Config;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    workflows::telemetry::init_telemetry(config.log_format, "info,tower_http=info,sqlx=warn");
+    match std::env::args().nth(1).as_deref() {
+        Some("migrate") => {
+            api::migrate(config.database_url.expose()).await?;
+            tracing::info!("database migrated");
+            Ok(())
+        }
+        None | Some("serve") => {
+            if let Err(e) = api::migrate(config.database_url.expose()).await {
+                tracing::warn!(error = format!("{e:#}"), "migrations not run at start");
+            }
+            let app = api::Application::build(config).await?;
+            app.run_until(shutdown_signal()).await?;
+            tracing::info!("API stopped");
+            Ok(())
+        }
+        Some(other) => {
+            eprintln!("unknown command {other:?}; usage: api [serve|migrate]");
+            std::process::exit(2);
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}

@@ -1,0 +1,55 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::envelope::{Envelope, Items};
+use crate::routes::{self, Created};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Gymnastics club waitlist & makeup API", version = "1",
+         description = "Envelope {code, message, data}; business codes in docs/api.md."),
+    paths(
+        routes::health::healthz,
+        routes::auth::parent_login,
+        routes::auth::admin_login,
+        routes::profiles::list,
+        routes::profiles::create,
+        routes::sessions::list,
+        routes::bookings::book,
+        routes::bookings::mine,
+        routes::bookings::cancel,
+        routes::bookings::leave,
+        routes::waitlist::join,
+        routes::waitlist::mine,
+        routes::waitlist::position,
+        routes::waitlist::leave,
+        routes::notifications::list,
+        routes::admin::courses::create,
+        routes::admin::courses::list,
+        routes::admin::courses::create_schedule,
+        routes::admin::settings::for_course_type,
+        routes::admin::settings::for_course,
+        routes::admin::sessions::show,
+        routes::admin::sessions::set_capacity,
+    ),
+    components(schemas(Created, Envelope<Created>, Items<Created>)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth"), (name = "profiles"), (name = "sessions"), (name = "bookings"),
+        (name = "waitlist"), (name = "notifications"), (name = "admin"), (name = "ops"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! Ops routes: courses, schedules, ★ settings, session capacity and queues.
+
+pub mod courses;
+pub mod sessions;
+pub mod settings;

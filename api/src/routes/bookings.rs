@@ -1,0 +1,163 @@
+//! Seat bookings: book, list, cancel, leave of absence.
+
+use crate::auth::extract::Parent;
+use crate::db;
+use crate::envelope::{Envelope, Items, Reply};
+use crate::error::{ApiError, codes, on_unique_violation};
+use crate::extract::{ApiJson, ApiPath};
+use crate::routes::profiles::ensure_owner;
+use crate::routes::sessions::in_club_time;
+use crate::session;
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SessionRef {
+    pub profile_id: i64,
+    pub course_schedule_id: i64,
+    /// YYYY-MM-DD, club time zone
+    pub booking_date: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Booked {
+    pub booking_id: i64,
+}
+
+fn full() -> ApiError {
+    ApiError::conflict(codes::SESSION_FULL, "课程已满员，是否加入候补")
+}
+
+fn already_booked() -> ApiError {
+    ApiError::conflict(codes::ALREADY_BOOKED, "您已预约该课程")
+}
+
+#[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])), request_body = SessionRef,
+    responses((status = 201, body = Envelope<Booked>), (status = 409, description = "full / already booked / started")))]
+pub async fn book(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiJson(req): ApiJson<SessionRef>,
+) -> Result<Reply<Booked>, ApiError> {
+    ensure_owner(&state, parent, req.profile_id).await?;
+    let s = session::load(&state, req.course_schedule_id, req.booking_date).await?;
+    if Utc::now() >= s.starts_at {
+        return Err(ApiError::conflict(codes::CONFLICT, "课程已开始，无法预约"));
+    }
+    db::sessions::ensure(&state.pool, s.key, s.starts_at).await?;
+    let mut tx = state.pool.begin().await?;
+    let capacity = s.capacity(db::sessions::lock(&mut tx, s.key).await?);
+    if db::bookings::profile_is_booked(&mut tx, req.profile_id, s.key).await? {
+        return Err(already_booked());
+    }
+    if db::sessions::booked_count(&mut tx, s.key).await? >= capacity {
+        return Err(full());
+    }
+    let booking_id = db::bookings::insert(&mut tx, req.profile_id, s.key, "direct")
+        .await
+        .map_err(|e| on_unique_violation(e, already_booked()))?;
+    tx.commit().await?;
+    tracing::info!(booking_id, session = %s.key, "booked");
+    Ok(Reply::created(Booked { booking_id }).message("预约成功"))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyBooking {
+    pub booking_id: i64,
+    pub profile_id: i64,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub course_name: String,
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    /// booked | cancelled | leave | attended | no_show
+    pub status: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
+    responses((status = 200, body = Envelope<Items<MyBooking>>)))]
+pub async fn mine(State(state): State<AppState>, parent: Parent) -> Result<Reply<Items<MyBooking>>, ApiError> {
+    let tz = state.config.club_tz;
+    let since = (Utc::now() - Duration::days(30)).with_timezone(&tz).date_naive();
+    let items = db::bookings::of_parent(&state.pool, parent.user_id, since)
+        .await?
+        .into_iter()
+        .map(|b| MyBooking {
+            booking_id: b.id,
+            profile_id: b.profile_id,
+            course_schedule_id: b.course_schedule_id,
+            booking_date: b.booking_date,
+            course_name: b.course_name,
+            starts_at: b.starts_at.map(|t| in_club_time(t, tz)),
+            status: b.status,
+        })
+        .collect();
+    Ok(Reply::ok(Items { items }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Released {
+    pub booking_id: i64,
+    /// cancelled | leave
+    pub status: &'static str,
+    /// set for a leave of absence (M1)
+    pub pending_makeup_id: Option<i64>,
+}
+
+/// The owner's booking that still holds a seat in a session that has not started.
+async fn releasable(state: &AppState, parent: Parent, id: i64) -> Result<db::bookings::BookingRow, ApiError> {
+    let booking = db::bookings::find(&state.pool, id)
+        .await?
+        .ok_or(ApiError::not_found("预约"))?;
+    if booking.user_id != parent.user_id {
+        return Err(ApiError::Forbidden);
+    }
+    if booking.status != "booked" {
+        return Err(ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假"));
+    }
+    let s = session::load(state, booking.course_schedule_id, booking.booking_date).await?;
+    if Utc::now() >= s.starts_at {
+        return Err(ApiError::conflict(codes::CONFLICT, "课程已开始，无法取消或请假"));
+    }
+    Ok(booking)
+}
+
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Reply<Released>, ApiError> {
+    let booking = releasable(&state, parent, id).await?;
+    let mut tx = state.pool.begin().await?;
+    db::sessions::lock(&mut tx, booking.session()).await?;
+    if !db::bookings::release(&mut tx, id, "cancelled").await? {
+        return Err(ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假"));
+    }
+    tx.commit().await?;
+    tracing::info!(booking_id = id, session = %booking.session(), "booking cancelled");
+    Ok(Reply::ok(Released { booking_id: id, status: "cancelled", pending_makeup_id: None }).message("已取消预约"))
+}
+
+#[utoipa::path(post, path = "/api/v1/bookings/{id}/leave", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>)))]
+pub async fn leave(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Reply<Released>, ApiError> {
+    let booking = releasable(&state, parent, id).await?;
+    let mut tx = state.pool.begin().await?;
+    db::sessions::lock(&mut tx, booking.session()).await?;
+    if !db::bookings::release(&mut tx, id, "leave").await? {
+        return Err(ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假"));
+    }
+    let pending = db::bookings::create_pending_makeup(&mut tx, id).await?;
+    tx.commit().await?;
+    tracing::info!(booking_id = id, pending_makeup_id = pending, "leave of absence");
+    Ok(Reply::ok(Released { booking_id: id, status: "leave", pending_makeup_id: Some(pending) })
+        .message("请假成功，已生成待补课记录"))
+}

@@ -1,0 +1,45 @@
+//! The HTTP routes (design §6).
+
+pub mod admin;
+pub mod auth;
+pub mod bookings;
+pub mod health;
+pub mod notifications;
+pub mod profiles;
+pub mod sessions;
+pub mod waitlist;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{delete, get, post, put};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// `{id}` of something just created.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/api/v1/auth/login", post(auth::parent_login))
+        .route("/api/v1/admin/login", post(auth::admin_login))
+        .route("/api/v1/profiles", get(profiles::list).post(profiles::create))
+        .route("/api/v1/sessions", get(sessions::list))
+        .route("/api/v1/bookings", get(bookings::mine).post(bookings::book))
+        .route("/api/v1/bookings/{id}/cancel", post(bookings::cancel))
+        .route("/api/v1/bookings/{id}/leave", post(bookings::leave))
+        .route("/api/v1/waitlist/join", post(waitlist::join))
+        .route("/api/v1/waitlist/my", get(waitlist::mine))
+        .route("/api/v1/waitlist/position/{id}", get(waitlist::position))
+        .route("/api/v1/waitlist/{id}", delete(waitlist::leave))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/admin/courses", get(admin::courses::list).post(admin::courses::create))
+        .route("/api/v1/admin/schedules", post(admin::courses::create_schedule))
+        .route("/api/v1/admin/course-types/{course_type}/settings", put(admin::settings::for_course_type))
+        .route("/api/v1/admin/courses/{id}/settings", put(admin::settings::for_course))
+        .route("/api/v1/admin/sessions/{schedule_id}/{date}", get(admin::sessions::show))
+        .route("/api/v1/admin/sessions/{schedule_id}/{date}/capacity", put(admin::sessions::set_capacity))
+}

@@ -1,0 +1,159 @@
+//! `GET /api/v1/sessions`: classes over a date range with seats, queue and the caller's status.
+
+use crate::auth::extract::Parent;
+use crate::db;
+use crate::envelope::{Envelope, Items, Reply};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::session::{self, Session};
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+use workflows::SessionKey;
+use workflows::settings::ClassSettings;
+
+const MAX_RANGE_DAYS: i64 = 62;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SessionQuery {
+    /// first day (club time zone), default today
+    pub date_from: Option<NaiveDate>,
+    /// last day, default 13 days after `date_from`
+    pub date_to: Option<NaiveDate>,
+    /// e.g. group, vip, private
+    pub course_type: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionItem {
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub course_id: i64,
+    pub course_name: String,
+    pub course_type: String,
+    pub level: i8,
+    pub duration_minutes: i32,
+    /// yuan
+    pub price: f64,
+    pub starts_at: DateTime<FixedOffset>,
+    pub coach: String,
+    pub location: String,
+    pub booked: u32,
+    pub capacity: u32,
+    pub is_full: bool,
+    pub waitlist_count: u32,
+    pub waitlist_capacity: u32,
+    /// false once the waitlist cutoff has passed
+    pub waitlist_open: bool,
+    pub mine: Vec<Mine>,
+}
+
+/// The caller's child in this session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Mine {
+    pub profile_id: i64,
+    /// booked | waitlisted
+    pub state: &'static str,
+    pub booking_id: Option<i64>,
+    pub waitlist_id: Option<i64>,
+    pub position: Option<i64>,
+}
+
+pub fn in_club_time(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
+    t.with_timezone(&tz).fixed_offset()
+}
+
+pub fn yuan(cents: i32) -> f64 {
+    f64::from(cents) / 100.0
+}
+
+/// The dates of `[from, to]` that fall on ISO weekday `weekday`.
+fn dates_on_weekday(from: NaiveDate, to: NaiveDate, weekday: i8) -> impl Iterator<Item = NaiveDate> {
+    from.iter_days()
+        .take_while(move |d| *d <= to)
+        .filter(move |d| i64::from(d.weekday().number_from_monday()) == i64::from(weekday))
+}
+
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", security(("bearer" = [])), params(SessionQuery),
+    responses((status = 200, body = Envelope<Items<SessionItem>>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiQuery(q): ApiQuery<SessionQuery>,
+) -> Result<Reply<Items<SessionItem>>, ApiError> {
+    let tz = state.config.club_tz;
+    let now = Utc::now();
+    let from = q.date_from.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
+    let to = q.date_to.unwrap_or(from + Duration::days(13));
+    if to < from {
+        return Err(ApiError::invalid("date_to", "结束日期不能早于开始日期"));
+    }
+    if (to - from).num_days() > MAX_RANGE_DAYS {
+        return Err(ApiError::invalid("date_to", format!("一次最多查询{MAX_RANGE_DAYS}天")));
+    }
+    let schedules = db::sessions::schedules(&state.pool, q.course_type.as_deref()).await?;
+    let counts = db::sessions::range_counts(&state.pool, from, to).await?;
+    let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
+    let mut mine: HashMap<SessionKey, Vec<Mine>> = HashMap::new();
+    for (profile_id, booking_id, key) in db::bookings::parent_seats(&state.pool, parent.user_id, from, to).await? {
+        mine.entry(key).or_default().push(Mine {
+            profile_id,
+            state: "booked",
+            booking_id: Some(booking_id),
+            waitlist_id: None,
+            position: None,
+        });
+    }
+    for e in db::waitlist::parent_active_in_range(&state.pool, parent.user_id, from, to).await? {
+        mine.entry(e.session()).or_default().push(Mine {
+            profile_id: e.profile_id,
+            state: "waitlisted",
+            booking_id: None,
+            waitlist_id: Some(e.id),
+            position: e.position,
+        });
+    }
+
+    let mut items = Vec::new();
+    for schedule in schedules {
+        let settings = ClassSettings::resolve(
+            &by_type.get(&schedule.course_type).copied().unwrap_or_default(),
+            &by_course.get(&schedule.course_id).copied().unwrap_or_default(),
+        );
+        for date in dates_on_weekday(from, to, schedule.weekday) {
+            let s: Session = session::of_schedule(schedule.clone(), date, tz)?;
+            let booked = counts.booked.get(&s.key).copied().unwrap_or(0);
+            let capacity = counts
+                .capacity_override
+                .get(&s.key)
+                .copied()
+                .unwrap_or(u32::try_from(schedule.capacity).unwrap_or(0));
+            items.push(SessionItem {
+                course_schedule_id: s.key.course_schedule_id,
+                booking_date: date,
+                course_id: schedule.course_id,
+                course_name: schedule.course_name.clone(),
+                course_type: schedule.course_type.clone(),
+                level: schedule.level,
+                duration_minutes: schedule.duration_minutes,
+                price: yuan(schedule.price_cents),
+                starts_at: in_club_time(s.starts_at, tz),
+                coach: schedule.coach.clone(),
+                location: schedule.location.clone(),
+                booked,
+                capacity,
+                is_full: booked >= capacity,
+                waitlist_count: counts.waiting.get(&s.key).copied().unwrap_or(0),
+                waitlist_capacity: settings.waitlist_capacity,
+                waitlist_open: now < s.cutoff_at(&settings),
+                mine: mine.remove(&s.key).unwrap_or_default(),
+            });
+        }
+    }
+    items.sort_by_key(|i| (i.starts_at, i.course_schedule_id));
+    Ok(Reply::ok(Items { items }))
+}

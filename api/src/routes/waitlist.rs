@@ -1,0 +1,214 @@
+//! The waitlist queue (W1–W5): join, my entries, live position, leave.
+
+use crate::auth::extract::Parent;
+use crate::db::{self, waitlist::EntryRow};
+use crate::envelope::{Envelope, Items, Reply};
+use crate::error::{ApiError, codes, on_unique_violation};
+use crate::extract::{ApiJson, ApiPath};
+use crate::flows;
+use crate::routes::bookings::SessionRef;
+use crate::routes::profiles::ensure_owner;
+use crate::routes::sessions::in_club_time;
+use crate::session;
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use workflows::rules::waitlist::{
+    JoinRefusal, QueueSnapshot, check_join, estimated_wait_text, position_message,
+};
+
+impl From<JoinRefusal> for ApiError {
+    fn from(r: JoinRefusal) -> Self {
+        let code = match r {
+            JoinRefusal::NotFull => codes::SESSION_NOT_FULL,
+            JoinRefusal::PastCutoff => codes::PAST_CUTOFF,
+            JoinRefusal::QueueFull => codes::WAITLIST_FULL,
+            JoinRefusal::AlreadyWaiting => codes::ALREADY_WAITING,
+            JoinRefusal::AlreadyBooked => codes::ALREADY_BOOKED,
+        };
+        ApiError::conflict(code, r.to_string())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Joined {
+    pub waitlist_id: i64,
+    pub position: u32,
+    pub waitlist_count: u32,
+    pub waitlist_capacity: u32,
+    pub estimated_wait_time: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/waitlist/join", tag = "waitlist", security(("bearer" = [])), request_body = SessionRef,
+    responses((status = 201, description = "message: 您是第N位候补", body = Envelope<Joined>),
+              (status = 409, description = "not full / past cutoff / queue full / already waiting / already booked")))]
+pub async fn join(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiJson(req): ApiJson<SessionRef>,
+) -> Result<Reply<Joined>, ApiError> {
+    ensure_owner(&state, parent, req.profile_id).await?;
+    let s = session::load(&state, req.course_schedule_id, req.booking_date).await?;
+    let settings = s.settings(&mut *state.pool.acquire().await?).await?;
+    let cutoff_at = s.cutoff_at(&settings);
+    if Utc::now() >= cutoff_at {
+        return Err(JoinRefusal::PastCutoff.into());
+    }
+    // Workflow-first: the cutoff process exists before any entry it must expire.
+    flows::ensure_cutoff_workflow(&state, s.key, cutoff_at).await?;
+    db::sessions::ensure(&state.pool, s.key, s.starts_at).await?;
+
+    let mut tx = state.pool.begin().await?;
+    let capacity = s.capacity(db::sessions::lock(&mut tx, s.key).await?);
+    let snapshot = QueueSnapshot {
+        now: Utc::now(),
+        cutoff_at,
+        booked: db::sessions::booked_count(&mut tx, s.key).await?,
+        capacity,
+        active_entries: db::waitlist::active_count(&mut tx, s.key).await?,
+        waitlist_capacity: settings.waitlist_capacity,
+        profile_is_waiting: db::waitlist::profile_is_waiting(&mut tx, req.profile_id, s.key).await?,
+        profile_is_booked: db::bookings::profile_is_booked(&mut tx, req.profile_id, s.key).await?,
+    };
+    check_join(&snapshot)?;
+    let waitlist_id = db::waitlist::insert(&mut tx, req.profile_id, s.key, None, db::now_millis())
+        .await
+        .map_err(|e| on_unique_violation(e, JoinRefusal::AlreadyWaiting.into()))?;
+    tx.commit().await?;
+
+    let position = snapshot.active_entries + 1;
+    tracing::info!(waitlist_id, session = %s.key, position, "joined waitlist");
+    Ok(Reply::created(Joined {
+        waitlist_id,
+        position,
+        waitlist_count: position,
+        waitlist_capacity: settings.waitlist_capacity,
+        estimated_wait_time: estimated_wait_text(position, snapshot.now, cutoff_at),
+    })
+    .message(position_message(position)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Entry {
+    pub waitlist_id: i64,
+    pub profile_id: i64,
+    pub profile_name: String,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub course_name: String,
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    /// waiting | notified | confirmed | expired | cancelled
+    pub status: String,
+    /// 1-based, contiguous; null once the entry left the queue
+    pub position: Option<i64>,
+    pub waitlist_count: i64,
+    pub joined_at: DateTime<FixedOffset>,
+    pub estimated_wait_time: Option<String>,
+    /// timeout | cutoff | user_cancelled | ...
+    pub expiration_reason: Option<String>,
+    /// the open offer, if any (with the offers feature)
+    pub offer: Option<serde_json::Value>,
+}
+
+fn entry_view(e: EntryRow, state: &AppState) -> Entry {
+    let tz = state.config.club_tz;
+    let estimated = match (e.position, e.starts_at) {
+        (Some(p), Some(start)) => Some(estimated_wait_text(
+            u32::try_from(p).unwrap_or(u32::MAX),
+            Utc::now(),
+            start,
+        )),
+        _ => None,
+    };
+    Entry {
+        waitlist_id: e.id,
+        profile_id: e.profile_id,
+        profile_name: e.profile_name,
+        course_schedule_id: e.course_schedule_id,
+        booking_date: e.booking_date,
+        course_name: e.course_name,
+        starts_at: e.starts_at.map(|t| in_club_time(t, tz)),
+        status: e.status,
+        position: e.position,
+        waitlist_count: e.waitlist_count,
+        joined_at: in_club_time(e.joined_at, tz),
+        estimated_wait_time: estimated,
+        expiration_reason: e.expiration_reason,
+        offer: None,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/waitlist/my", tag = "waitlist", security(("bearer" = [])),
+    responses((status = 200, body = Envelope<Items<Entry>>)))]
+pub async fn mine(State(state): State<AppState>, parent: Parent) -> Result<Reply<Items<Entry>>, ApiError> {
+    let rows = db::waitlist::of_parent(&state.pool, parent.user_id).await?;
+    Ok(Reply::ok(Items {
+        items: rows.into_iter().map(|e| entry_view(e, &state)).collect(),
+    }))
+}
+
+/// The owner's entry: 404 unknown, 403 someone else's.
+async fn owned_entry(state: &AppState, parent: Parent, id: i64) -> Result<EntryRow, ApiError> {
+    let entry = db::waitlist::find(&state.pool, id)
+        .await?
+        .ok_or(ApiError::not_found("候补记录"))?;
+    if entry.user_id != parent.user_id {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(entry)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Position {
+    pub waitlist_id: i64,
+    pub position: Option<i64>,
+    pub waitlist_count: i64,
+    pub status: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/waitlist/position/{id}", tag = "waitlist", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Position>)))]
+pub async fn position(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Reply<Position>, ApiError> {
+    let e = owned_entry(&state, parent, id).await?;
+    let message = match e.position {
+        Some(p) => position_message(u32::try_from(p).unwrap_or(u32::MAX)),
+        None => "已不在候补队列中".to_string(),
+    };
+    Ok(Reply::ok(Position {
+        waitlist_id: e.id,
+        position: e.position,
+        waitlist_count: e.waitlist_count,
+        status: e.status,
+    })
+    .message(message))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Left {
+    pub waitlist_id: i64,
+    pub status: &'static str,
+}
+
+#[utoipa::path(delete, path = "/api/v1/waitlist/{id}", tag = "waitlist", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Left>), (status = 409, description = "no longer waiting")))]
+pub async fn leave(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Reply<Left>, ApiError> {
+    let entry = owned_entry(&state, parent, id).await?;
+    let mut tx = state.pool.begin().await?;
+    db::sessions::lock(&mut tx, entry.session()).await?;
+    if !db::waitlist::leave(&mut tx, id, db::now_millis()).await? {
+        return Err(ApiError::conflict(codes::CONFLICT, "该候补已结束，无需取消"));
+    }
+    tx.commit().await?;
+    tracing::info!(waitlist_id = id, session = %entry.session(), "left waitlist");
+    Ok(Reply::ok(Left { waitlist_id: id, status: "cancelled" }).message("已取消候补"))
+}

@@ -1,0 +1,89 @@
+//! A session (schedule + date) as the handlers see it: its start instant in the club's time
+//! zone, its capacity and the ★ settings in force.
+
+use crate::db::{self, sessions::ScheduleRow};
+use crate::error::ApiError;
+use crate::state::AppState;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use sqlx::MySqlConnection;
+use workflows::SessionKey;
+use workflows::rules::time::waitlist_cutoff;
+use workflows::settings::ClassSettings;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub key: SessionKey,
+    pub schedule: ScheduleRow,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// The instant a class starts: its local date and time in the club's zone (the earlier
+/// instant if a DST change makes it ambiguous).
+pub fn starts_at(date: NaiveDate, time: NaiveTime, tz: Tz) -> DateTime<Utc> {
+    let local = date.and_time(time);
+    tz.from_local_datetime(&local)
+        .earliest()
+        .unwrap_or_else(|| Utc.from_utc_datetime(&local).with_timezone(&tz))
+        .with_timezone(&Utc)
+}
+
+/// The session of `schedule` on `date`: 404 for an unknown schedule, 400 when the date is
+/// not the schedule's weekday.
+pub async fn load(state: &AppState, schedule_id: i64, date: NaiveDate) -> Result<Session, ApiError> {
+    let schedule = db::sessions::schedule(&state.pool, schedule_id)
+        .await?
+        .ok_or(ApiError::not_found("课程安排"))?;
+    of_schedule(schedule, date, state.config.club_tz)
+}
+
+pub fn of_schedule(schedule: ScheduleRow, date: NaiveDate, tz: Tz) -> Result<Session, ApiError> {
+    let weekday = i8::try_from(date.weekday().number_from_monday()).unwrap_or_default();
+    if weekday != schedule.weekday {
+        return Err(ApiError::invalid(
+            "booking_date",
+            format!("该课程安排在每周{}上课，{}不是上课日", weekday_name(schedule.weekday), date),
+        ));
+    }
+    Ok(Session {
+        key: SessionKey::new(schedule.course_schedule_id, date),
+        starts_at: starts_at(date, schedule.start_time, tz),
+        schedule,
+    })
+}
+
+fn weekday_name(iso: i8) -> &'static str {
+    ["一", "二", "三", "四", "五", "六", "日"]
+        .get(usize::try_from(iso - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or("?")
+}
+
+impl Session {
+    /// Seats of this session: the ops override, else the course's capacity.
+    pub fn capacity(&self, capacity_override: Option<i32>) -> u32 {
+        u32::try_from(capacity_override.unwrap_or(self.schedule.capacity)).unwrap_or(0)
+    }
+
+    pub async fn settings(&self, conn: &mut MySqlConnection) -> Result<ClassSettings, ApiError> {
+        let (by_type, by_course) =
+            db::settings::layers(conn, &self.schedule.course_type, self.schedule.course_id).await?;
+        Ok(ClassSettings::resolve(&by_type, &by_course))
+    }
+
+    pub fn cutoff_at(&self, settings: &ClassSettings) -> DateTime<Utc> {
+        waitlist_cutoff(self.starts_at, settings.cutoff_seconds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_19_00_class_in_shanghai_starts_at_11_00_utc() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let t = starts_at(date, NaiveTime::from_hms_opt(19, 0, 0).unwrap(), chrono_tz::Asia::Shanghai);
+        assert_eq!(t, Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap());
+    }
+}

@@ -1,0 +1,17 @@
+//! Shared state of the handlers.
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::wechat_login::WechatLogin;
+use crate::temporal::TemporalHandle;
+use sqlx::MySqlPool;
+use std::sync::Arc;
+use workflows::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub pool: MySqlPool,
+    pub temporal: TemporalHandle,
+    pub jwt: Arc<JwtKeys>,
+    pub wechat_login: WechatLogin,
+}
