@@ -1,0 +1,18 @@
+//! The test harness: `spawn_app()` and the typed helpers of `TestApp`.
+
+mod app;
+mod db;
+mod proxy;
+mod temporal_server;
+
+pub use app::{Parent, SessionSpec, TestApp, spawn_app, spawn_app_with};
+pub use proxy::TcpProxy;
+
+/// `host:port` of the MySQL/MariaDB server the tests use.
+pub fn db_server_addr() -> std::net::SocketAddr {
+    use std::net::ToSocketAddrs;
+    let url = url::Url::parse(&db::server_url()).expect("TEST_DATABASE_URL");
+    let host = url.host_str().unwrap_or("127.0.0.1");
+    let port = url.port().unwrap_or(3306);
+    (host, port).to_socket_addrs().expect("resolvable").next().expect("an address")
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests: the real API (port 0) and an in-process worker on a unique task queue,
+//! against a real Temporal dev server and a fresh MySQL/MariaDB database per test, with
+//! wiremock standing in for WeChat. `TEST_LOG=1` shows the service logs.
+
+mod helpers;
+
+mod auth_and_ownership;
+mod health;
+mod input_validation;
+mod wechat_login;
+mod waitlist_cutoff;
+mod waitlist_queue;
