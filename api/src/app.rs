@@ -57,7 +57,13 @@ impl Application {
                 "WECHAT_APPID/WECHAT_SECRET not set: WeChat disabled, parents log in with DEV CODES (development only)"
             );
         }
-        if let Err(e) = db::users::bootstrap_admin(&pool, &config.admin_username, config.admin_password.expose()).await {
+        if let Err(e) = db::users::bootstrap_admin(
+            &pool,
+            &config.admin_username,
+            config.admin_password.expose(),
+        )
+        .await
+        {
             tracing::warn!(error = %e, "could not ensure the bootstrap admin (database down?); admin login fails until restart");
         }
         let config = Arc::new(config);
@@ -83,7 +89,9 @@ impl Application {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
     }
 
     pub fn pool(&self) -> MySqlPool {
@@ -91,7 +99,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         tracing::info!(addr = %self.local_addr(), "API listening");
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
@@ -107,8 +118,14 @@ fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(SwaggerUi::new("/docs").url("/api-docs/openapi.json", ApiDoc::openapi()))
-        .route("/metrics", get(metrics::endpoint).with_state(metrics.clone()))
-        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        .route(
+            "/metrics",
+            get(metrics::endpoint).with_state(metrics.clone()),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let route = req
@@ -122,7 +139,11 @@ fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                axum::Json(Envelope { code: crate::error::codes::INTERNAL, message: "服务器内部错误".to_string(), data: serde_json::Value::Null }),
+                axum::Json(Envelope {
+                    code: crate::error::codes::INTERNAL,
+                    message: "服务器内部错误".to_string(),
+                    data: serde_json::Value::Null,
+                }),
             )
                 .into_response()
         }))

@@ -152,7 +152,11 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonDataError(e) => {
                 // "Failed to deserialize ...: <path>: <serde message>" — name the field.
                 let text = e.body_text();
-                let detail = text.split_once(": ").map(|(_, d)| d).unwrap_or(&text).to_string();
+                let detail = text
+                    .split_once(": ")
+                    .map(|(_, d)| d)
+                    .unwrap_or(&text)
+                    .to_string();
                 let field = field_of_serde_message(&detail);
                 Self::invalid(&field, format!("参数错误：{detail}"))
             }
@@ -173,8 +177,15 @@ impl From<PathRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
         let text = r.body_text();
-        let detail = text.split_once(": ").map(|(_, d)| d).unwrap_or(&text).to_string();
-        Self::invalid(&field_of_serde_message(&detail), format!("查询参数错误：{detail}"))
+        let detail = text
+            .split_once(": ")
+            .map(|(_, d)| d)
+            .unwrap_or(&text)
+            .to_string();
+        Self::invalid(
+            &field_of_serde_message(&detail),
+            format!("查询参数错误：{detail}"),
+        )
     }
 }
 
@@ -195,8 +206,17 @@ mod tests {
 
     #[test]
     fn field_names_come_out_of_serde_messages() {
-        assert_eq!(field_of_serde_message("missing field `profile_id` at line 1 column 2"), "profile_id");
-        assert_eq!(field_of_serde_message("level: invalid type: string \"a\", expected u8 at line 1"), "level");
-        assert_eq!(field_of_serde_message("expected value at line 1 column 1"), "body");
+        assert_eq!(
+            field_of_serde_message("missing field `profile_id` at line 1 column 2"),
+            "profile_id"
+        );
+        assert_eq!(
+            field_of_serde_message("level: invalid type: string \"a\", expected u8 at line 1"),
+            "level"
+        );
+        assert_eq!(
+            field_of_serde_message("expected value at line 1 column 1"),
+            "body"
+        );
     }
 }

@@ -19,15 +19,21 @@ pub async fn ensure_cutoff_workflow(
     cutoff_at: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let client = state.temporal.client().await?;
-    let options = WorkflowStartOptions::new(state.temporal.task_queue().to_string(), session.cutoff_workflow_id())
-        .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
-        .search_attributes(SearchAttributes::new([
-            SESSION_KEY.value_set(session.to_string()),
-            CUTOFF_STATE.value_set(CutoffState::Waiting.as_str().to_string()),
-        ]))
-        .build();
+    let options = WorkflowStartOptions::new(
+        state.temporal.task_queue().to_string(),
+        session.cutoff_workflow_id(),
+    )
+    .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+    .search_attributes(SearchAttributes::new([
+        SESSION_KEY.value_set(session.to_string()),
+        CUTOFF_STATE.value_set(CutoffState::Waiting.as_str().to_string()),
+    ]))
+    .build();
     let input = CutoffInput { session, cutoff_at };
-    match client.start_workflow(WaitlistCutoffWorkflow::run, input, options).await {
+    match client
+        .start_workflow(WaitlistCutoffWorkflow::run, input, options)
+        .await
+    {
         Ok(_) | Err(WorkflowStartError::AlreadyStarted { .. }) => Ok(()),
         Err(e) => {
             tracing::warn!(%session, error = %e, "cannot start the cutoff workflow");

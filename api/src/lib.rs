@@ -29,7 +29,9 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
         .context("cannot reach the database server (is MySQL/MariaDB running?)")?
     {
         tracing::info!("creating the database");
-        sqlx::MySql::create_database(database_url).await.context("create database")?;
+        sqlx::MySql::create_database(database_url)
+            .await
+            .context("create database")?;
     }
     let pool = sqlx::mysql::MySqlPoolOptions::new()
         .max_connections(1)

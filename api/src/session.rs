@@ -30,7 +30,11 @@ pub fn starts_at(date: NaiveDate, time: NaiveTime, tz: Tz) -> DateTime<Utc> {
 
 /// The session of `schedule` on `date`: 404 for an unknown schedule, 400 when the date is
 /// not the schedule's weekday.
-pub async fn load(state: &AppState, schedule_id: i64, date: NaiveDate) -> Result<Session, ApiError> {
+pub async fn load(
+    state: &AppState,
+    schedule_id: i64,
+    date: NaiveDate,
+) -> Result<Session, ApiError> {
     let schedule = db::sessions::schedule(&state.pool, schedule_id)
         .await?
         .ok_or(ApiError::not_found("课程安排"))?;
@@ -42,7 +46,11 @@ pub fn of_schedule(schedule: ScheduleRow, date: NaiveDate, tz: Tz) -> Result<Ses
     if weekday != schedule.weekday {
         return Err(ApiError::invalid(
             "booking_date",
-            format!("该课程安排在每周{}上课，{}不是上课日", weekday_name(schedule.weekday), date),
+            format!(
+                "该课程安排在每周{}上课，{}不是上课日",
+                weekday_name(schedule.weekday),
+                date
+            ),
         ));
     }
     Ok(Session {
@@ -83,7 +91,11 @@ mod tests {
     #[test]
     fn a_19_00_class_in_shanghai_starts_at_11_00_utc() {
         let date = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let t = starts_at(date, NaiveTime::from_hms_opt(19, 0, 0).unwrap(), chrono_tz::Asia::Shanghai);
+        let t = starts_at(
+            date,
+            NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
+            chrono_tz::Asia::Shanghai,
+        );
         assert_eq!(t, Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap());
     }
 }

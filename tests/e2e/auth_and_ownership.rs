@@ -7,7 +7,12 @@ use serde_json::json;
 #[tokio::test]
 async fn another_parent_gets_403_on_every_entry_booking_and_profile_route() {
     let app = spawn_app().await;
-    let (schedule, date) = app.session(SessionSpec { capacity: 1, ..Default::default() }).await;
+    let (schedule, date) = app
+        .session(SessionSpec {
+            capacity: 1,
+            ..Default::default()
+        })
+        .await;
     let owner = app.parent("owner").await;
     let child = app.child(&owner, "小主", 2).await;
     let (_, booked) = app.book(&owner, child, schedule, date).await;
@@ -27,10 +32,22 @@ async fn another_parent_gets_403_on_every_entry_booking_and_profile_route() {
     };
     let forbidden = [
         app.post("/api/v1/bookings", t, with_profile(child)).await,
-        app.post(&format!("/api/v1/bookings/{booking_id}/cancel"), t, json!({})).await,
-        app.post(&format!("/api/v1/bookings/{booking_id}/leave"), t, json!({})).await,
-        app.post("/api/v1/waitlist/join", t, with_profile(waiter_child)).await,
-        app.get(&format!("/api/v1/waitlist/position/{entry}"), t).await,
+        app.post(
+            &format!("/api/v1/bookings/{booking_id}/cancel"),
+            t,
+            json!({}),
+        )
+        .await,
+        app.post(
+            &format!("/api/v1/bookings/{booking_id}/leave"),
+            t,
+            json!({}),
+        )
+        .await,
+        app.post("/api/v1/waitlist/join", t, with_profile(waiter_child))
+            .await,
+        app.get(&format!("/api/v1/waitlist/position/{entry}"), t)
+            .await,
         app.delete(&format!("/api/v1/waitlist/{entry}"), t).await,
     ];
     for (status, body) in &forbidden {
@@ -53,14 +70,25 @@ async fn unknown_ids_are_404_and_missing_or_bad_tokens_are_401() {
     for (status, body) in [
         app.get("/api/v1/waitlist/position/999999", &p.token).await,
         app.delete("/api/v1/waitlist/999999", &p.token).await,
-        app.post("/api/v1/bookings/999999/cancel", &p.token, json!({})).await,
-        app.post("/api/v1/waitlist/join", &p.token, json!({"profile_id": 999999, "course_schedule_id": 1, "booking_date": "2030-01-07"})).await,
+        app.post("/api/v1/bookings/999999/cancel", &p.token, json!({}))
+            .await,
+        app.post(
+            "/api/v1/waitlist/join",
+            &p.token,
+            json!({"profile_id": 999999, "course_schedule_id": 1, "booking_date": "2030-01-07"}),
+        )
+        .await,
     ] {
         assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
         assert_eq!(body["code"], 40400);
     }
-    let (status, body) = app.call(Method::GET, "/api/v1/waitlist/my", None, None).await;
-    assert_eq!((status, body["code"].as_i64()), (StatusCode::UNAUTHORIZED, Some(40100)));
+    let (status, body) = app
+        .call(Method::GET, "/api/v1/waitlist/my", None, None)
+        .await;
+    assert_eq!(
+        (status, body["code"].as_i64()),
+        (StatusCode::UNAUTHORIZED, Some(40100))
+    );
     let (status, _) = app.get("/api/v1/waitlist/my", "not-a-token").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
@@ -70,15 +98,27 @@ async fn admin_routes_need_an_admin_token() {
     let app = spawn_app().await;
     let p = app.parent("parent").await;
     let body = json!({"name": "x", "course_type": "group", "level": 1, "duration_minutes": 60, "price": 1, "capacity": 1});
-    let (status, _) = app.post("/api/v1/admin/courses", &p.token, body.clone()).await;
+    let (status, _) = app
+        .post("/api/v1/admin/courses", &p.token, body.clone())
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app.call(Method::POST, "/api/v1/admin/courses", None, Some(body)).await;
+    let (status, _) = app
+        .call(Method::POST, "/api/v1/admin/courses", None, Some(body))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app
-        .call(Method::POST, "/api/v1/admin/login", None, Some(json!({"username": "admin", "password": "wrong"})))
+        .call(
+            Method::POST,
+            "/api/v1/admin/login",
+            None,
+            Some(json!({"username": "admin", "password": "wrong"})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // An admin token is not a parent token either.
     let admin = app.admin().await;
-    assert_eq!(app.get("/api/v1/profiles", &admin).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/api/v1/profiles", &admin).await.0,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -21,21 +21,53 @@ async fn malformed_json_is_422_and_wrong_fields_are_400_naming_the_field() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], 42200);
 
-    let (status, body) = app.post("/api/v1/profiles", &p.token, json!({"name": "小明"})).await;
+    let (status, body) = app
+        .post("/api/v1/profiles", &p.token, json!({"name": "小明"}))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["data"]["field"], "level");
 
-    let (status, body) = app.post("/api/v1/profiles", &p.token, json!({"name": "小明", "level": "high"})).await;
-    assert_eq!((status, body["data"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("level")));
+    let (status, body) = app
+        .post(
+            "/api/v1/profiles",
+            &p.token,
+            json!({"name": "小明", "level": "high"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["data"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("level"))
+    );
 
-    let (status, body) = app.post("/api/v1/profiles", &p.token, json!({"name": "小明", "level": 11})).await;
-    assert_eq!((status, body["data"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("level")));
+    let (status, body) = app
+        .post(
+            "/api/v1/profiles",
+            &p.token,
+            json!({"name": "小明", "level": 11}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["data"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("level"))
+    );
 
-    let (status, body) = app.post("/api/v1/profiles", &p.token, json!({"name": "  ", "level": 1})).await;
-    assert_eq!((status, body["data"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("name")));
+    let (status, body) = app
+        .post(
+            "/api/v1/profiles",
+            &p.token,
+            json!({"name": "  ", "level": 1}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["data"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("name"))
+    );
 
     let (_, profiles) = app.get("/api/v1/profiles", &p.token).await;
-    assert!(profiles["data"]["items"].as_array().unwrap().is_empty(), "nothing was written");
+    assert!(
+        profiles["data"]["items"].as_array().unwrap().is_empty(),
+        "nothing was written"
+    );
 }
 
 #[tokio::test]
@@ -51,7 +83,10 @@ async fn a_date_that_is_not_the_schedules_weekday_is_400() {
     let (status, body) = app
         .post("/api/v1/bookings", &p.token, json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": "23/11/2026"}))
         .await;
-    assert_eq!((status, body["data"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("booking_date")));
+    assert_eq!(
+        (status, body["data"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("booking_date"))
+    );
     let (status, body) = app.get("/api/v1/waitlist/position/abc", &p.token).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
@@ -77,17 +112,30 @@ async fn admin_input_is_validated_field_by_field() {
     let (status, answer) = app
         .post("/api/v1/admin/schedules", &admin, json!({"course_id": 1, "weekday": 8, "start_time": "19:00:00", "coach": "王", "location": "馆"}))
         .await;
-    assert_eq!((status, answer["data"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("weekday")));
+    assert_eq!(
+        (status, answer["data"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("weekday"))
+    );
     let (status, answer) = app
         .post("/api/v1/admin/schedules", &admin, json!({"course_id": 1, "weekday": 1, "start_time": "7pm", "coach": "王", "location": "馆"}))
         .await;
-    assert_eq!((status, answer["data"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("start_time")));
+    assert_eq!(
+        (status, answer["data"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("start_time"))
+    );
     let (status, _) = app
         .post("/api/v1/admin/schedules", &admin, json!({"course_id": 424242, "weekday": 1, "start_time": "19:00:00", "coach": "王", "location": "馆"}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, answer) = app
-        .put("/api/v1/admin/course-types/group/settings", &admin, json!({"waitlist_capacity": 1000}))
+        .put(
+            "/api/v1/admin/course-types/group/settings",
+            &admin,
+            json!({"waitlist_capacity": 1000}),
+        )
         .await;
-    assert_eq!((status, answer["data"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("waitlist_capacity")));
+    assert_eq!(
+        (status, answer["data"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("waitlist_capacity"))
+    );
 }

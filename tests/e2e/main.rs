@@ -7,6 +7,6 @@ mod helpers;
 mod auth_and_ownership;
 mod health;
 mod input_validation;
-mod wechat_login;
 mod waitlist_cutoff;
 mod waitlist_queue;
+mod wechat_login;

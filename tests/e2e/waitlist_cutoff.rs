@@ -13,9 +13,14 @@ use workflows::{SessionKey, WaitlistCutoffWorkflow};
 async fn waiting_entries_expire_at_the_cutoff_and_each_parent_is_told() {
     let app = spawn_app().await;
     // Class in 8 s with a 5 s cutoff: the waitlist closes 3 s from now.
-    app.set_type_settings("group", json!({"cutoff_seconds": 5})).await;
+    app.set_type_settings("group", json!({"cutoff_seconds": 5}))
+        .await;
     let (schedule, date) = app
-        .session(SessionSpec { capacity: 1, starts_in: Duration::seconds(8), ..Default::default() })
+        .session(SessionSpec {
+            capacity: 1,
+            starts_in: Duration::seconds(8),
+            ..Default::default()
+        })
         .await;
     app.fill(schedule, date, 1).await;
 
@@ -27,7 +32,9 @@ async fn waiting_entries_expire_at_the_cutoff_and_each_parent_is_told() {
     assert_eq!(status, StatusCode::CREATED, "{joined_c}");
     // C leaves before the cutoff: only B is still waiting when it comes.
     let c_entry = joined_c["data"]["waitlist_id"].as_i64().unwrap();
-    let (status, _) = app.delete(&format!("/api/v1/waitlist/{c_entry}"), &c.token).await;
+    let (status, _) = app
+        .delete(&format!("/api/v1/waitlist/{c_entry}"), &c.token)
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     let session = SessionKey::new(schedule, date);
@@ -69,15 +76,26 @@ async fn waiting_entries_expire_at_the_cutoff_and_each_parent_is_told() {
 #[tokio::test]
 async fn the_cutoff_workflow_is_findable_by_its_session_key() {
     let app = spawn_app().await;
-    let (schedule, date) = app.session(SessionSpec { capacity: 1, ..Default::default() }).await;
+    let (schedule, date) = app
+        .session(SessionSpec {
+            capacity: 1,
+            ..Default::default()
+        })
+        .await;
     app.fill(schedule, date, 1).await;
     let p = app.parent("p").await;
     let child = app.child(&p, "小P", 2).await;
-    assert_eq!(app.join(&p, child, schedule, date).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.join(&p, child, schedule, date).await.0,
+        StatusCode::CREATED
+    );
     // A second join reuses the running cutoff workflow instead of failing.
     let q = app.parent("q").await;
     let q_child = app.child(&q, "小Q", 2).await;
-    assert_eq!(app.join(&q, q_child, schedule, date).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.join(&q, q_child, schedule, date).await.0,
+        StatusCode::CREATED
+    );
 
     let session = SessionKey::new(schedule, date);
     let handle = app
@@ -89,7 +107,9 @@ async fn the_cutoff_workflow_is_findable_by_its_session_key() {
         .expect("the cutoff workflow exists");
     let attrs = description.search_attributes();
     assert_eq!(
-        attrs.get(&workflows::search_attributes::SESSION_KEY).as_deref(),
+        attrs
+            .get(&workflows::search_attributes::SESSION_KEY)
+            .as_deref(),
         Some(session.to_string().as_str())
     );
 }

@@ -29,14 +29,20 @@ fn claims(parts: &Parts, state: &AppState) -> Result<(i64, Role), ApiError> {
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or(ApiError::Unauthorized)?;
-    let claims = state.jwt.verify(token.trim()).ok_or(ApiError::Unauthorized)?;
+    let claims = state
+        .jwt
+        .verify(token.trim())
+        .ok_or(ApiError::Unauthorized)?;
     Ok((claims.sub, claims.role))
 }
 
 impl FromRequestParts<AppState> for Parent {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match claims(parts, state)? {
             (user_id, Role::Parent) => Ok(Parent { user_id }),
             _ => Err(ApiError::Forbidden),
@@ -47,7 +53,10 @@ impl FromRequestParts<AppState> for Parent {
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match claims(parts, state)? {
             (user_id, Role::Admin) => Ok(Admin { user_id }),
             _ => Err(ApiError::Forbidden),

@@ -70,7 +70,11 @@ mod tests {
         let (token, _) = keys.issue(42, Role::Parent, PARENT_TOKEN_TTL);
         let claims = keys.verify(&token).unwrap();
         assert_eq!((claims.sub, claims.role), (42, Role::Parent));
-        assert!(JwtKeys::new("k2-0123456789abcdef0123456789abcdef").verify(&token).is_none());
+        assert!(
+            JwtKeys::new("k2-0123456789abcdef0123456789abcdef")
+                .verify(&token)
+                .is_none()
+        );
     }
 
     #[test]

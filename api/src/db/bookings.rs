@@ -31,7 +31,11 @@ pub async fn find(pool: &MySqlPool, id: i64) -> Result<Option<BookingRow>, sqlx:
 }
 
 /// True when the profile holds a seat in the session.
-pub async fn profile_is_booked(conn: &mut MySqlConnection, profile_id: i64, key: SessionKey) -> Result<bool, sqlx::Error> {
+pub async fn profile_is_booked(
+    conn: &mut MySqlConnection,
+    profile_id: i64,
+    key: SessionKey,
+) -> Result<bool, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM booking WHERE profile_id = ? AND course_schedule_id = ? AND booking_date = ? AND status = 'booked'",
     )
@@ -43,7 +47,12 @@ pub async fn profile_is_booked(conn: &mut MySqlConnection, profile_id: i64, key:
     Ok(row.is_some())
 }
 
-pub async fn insert(conn: &mut MySqlConnection, profile_id: i64, key: SessionKey, source: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut MySqlConnection,
+    profile_id: i64,
+    key: SessionKey,
+    source: &str,
+) -> Result<i64, sqlx::Error> {
     let result = sqlx::query(
         "INSERT INTO booking (profile_id, course_schedule_id, booking_date, status, source) VALUES (?, ?, ?, 'booked', ?)",
     )
@@ -57,7 +66,11 @@ pub async fn insert(conn: &mut MySqlConnection, profile_id: i64, key: SessionKey
 }
 
 /// Moves a `booked` booking to `cancelled` or `leave`; false when it no longer held a seat.
-pub async fn release(conn: &mut MySqlConnection, id: i64, new_status: &str) -> Result<bool, sqlx::Error> {
+pub async fn release(
+    conn: &mut MySqlConnection,
+    id: i64,
+    new_status: &str,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query("UPDATE booking SET status = ? WHERE id = ? AND status = 'booked'")
         .bind(new_status)
         .bind(id)
@@ -67,7 +80,10 @@ pub async fn release(conn: &mut MySqlConnection, id: i64, new_status: &str) -> R
 }
 
 /// M1: the pending makeup a leave creates, remembering the original course.
-pub async fn create_pending_makeup(conn: &mut MySqlConnection, booking_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn create_pending_makeup(
+    conn: &mut MySqlConnection,
+    booking_id: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO pending_makeup (profile_id, original_booking_id, course_id, course_type, level, duration_minutes, price_cents)
          SELECT b.profile_id, b.id, c.id, c.course_type, c.level, c.duration_minutes, c.price_cents
@@ -93,7 +109,11 @@ pub struct MyBookingRow {
     pub status: String,
 }
 
-pub async fn of_parent(pool: &MySqlPool, user_id: i64, from: NaiveDate) -> Result<Vec<MyBookingRow>, sqlx::Error> {
+pub async fn of_parent(
+    pool: &MySqlPool,
+    user_id: i64,
+    from: NaiveDate,
+) -> Result<Vec<MyBookingRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT b.id, b.profile_id, b.course_schedule_id, b.booking_date, c.name AS course_name, s.starts_at,
                 CAST(b.status AS CHAR) AS status
@@ -127,5 +147,8 @@ pub async fn parent_seats(
     .bind(to)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(p, b, s, d)| (p, b, SessionKey::new(s, d))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(p, b, s, d)| (p, b, SessionKey::new(s, d)))
+        .collect())
 }

@@ -18,7 +18,12 @@ pub async fn list(pool: &MySqlPool, user_id: i64) -> Result<Vec<ProfileRow>, sql
         .await
 }
 
-pub async fn create(pool: &MySqlPool, user_id: i64, name: &str, level: u8) -> Result<i64, sqlx::Error> {
+pub async fn create(
+    pool: &MySqlPool,
+    user_id: i64,
+    name: &str,
+    level: u8,
+) -> Result<i64, sqlx::Error> {
     let result = sqlx::query("INSERT INTO profile (user_id, name, level) VALUES (?, ?, ?)")
         .bind(user_id)
         .bind(name)

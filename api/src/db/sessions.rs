@@ -22,7 +22,8 @@ pub struct ScheduleRow {
     pub capacity: i32,
 }
 
-const SCHEDULE_SELECT: &str = "SELECT cs.id AS course_schedule_id, cs.weekday, cs.start_time, cs.coach, cs.location,
+const SCHEDULE_SELECT: &str =
+    "SELECT cs.id AS course_schedule_id, cs.weekday, cs.start_time, cs.coach, cs.location,
         c.id AS course_id, c.name AS course_name, c.course_type, c.level, c.duration_minutes,
         c.price_cents, c.capacity
    FROM course_schedule cs JOIN course c ON c.id = cs.course_id";
@@ -34,13 +35,18 @@ pub async fn schedule(pool: &MySqlPool, id: i64) -> Result<Option<ScheduleRow>, 
         .await
 }
 
-pub async fn schedules(pool: &MySqlPool, course_type: Option<&str>) -> Result<Vec<ScheduleRow>, sqlx::Error> {
+pub async fn schedules(
+    pool: &MySqlPool,
+    course_type: Option<&str>,
+) -> Result<Vec<ScheduleRow>, sqlx::Error> {
     match course_type {
         Some(t) => {
-            sqlx::query_as(&format!("{SCHEDULE_SELECT} WHERE c.course_type = ? ORDER BY cs.id"))
-                .bind(t)
-                .fetch_all(pool)
-                .await
+            sqlx::query_as(&format!(
+                "{SCHEDULE_SELECT} WHERE c.course_type = ? ORDER BY cs.id"
+            ))
+            .bind(t)
+            .fetch_all(pool)
+            .await
         }
         None => {
             sqlx::query_as(&format!("{SCHEDULE_SELECT} ORDER BY cs.id"))
@@ -52,7 +58,11 @@ pub async fn schedules(pool: &MySqlPool, course_type: Option<&str>) -> Result<Ve
 
 /// Creates the session row if missing (its own statement, outside any transaction, so
 /// concurrent first users don't deadlock on the insert).
-pub async fn ensure(pool: &MySqlPool, key: SessionKey, starts_at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn ensure(
+    pool: &MySqlPool,
+    key: SessionKey,
+    starts_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO class_session (course_schedule_id, booking_date, starts_at) VALUES (?, ?, ?)
          ON DUPLICATE KEY UPDATE id = id",
@@ -78,7 +88,11 @@ pub async fn lock(conn: &mut MySqlConnection, key: SessionKey) -> Result<Option<
     Ok(row.0)
 }
 
-pub async fn set_capacity(conn: &mut MySqlConnection, key: SessionKey, capacity: u32) -> Result<(), sqlx::Error> {
+pub async fn set_capacity(
+    conn: &mut MySqlConnection,
+    key: SessionKey,
+    capacity: u32,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE class_session SET capacity_override = ? WHERE course_schedule_id = ? AND booking_date = ?")
         .bind(capacity)
         .bind(key.course_schedule_id)
@@ -108,7 +122,11 @@ pub struct RangeCounts {
     pub capacity_override: HashMap<SessionKey, u32>,
 }
 
-pub async fn range_counts(pool: &MySqlPool, from: NaiveDate, to: NaiveDate) -> Result<RangeCounts, sqlx::Error> {
+pub async fn range_counts(
+    pool: &MySqlPool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<RangeCounts, sqlx::Error> {
     let to_map = |rows: Vec<(i64, NaiveDate, i64)>| {
         rows.into_iter()
             .map(|(s, d, n)| (SessionKey::new(s, d), u32::try_from(n).unwrap_or(u32::MAX)))

@@ -63,7 +63,13 @@ pub async fn layers(
 /// Every layer, for listings: (by course type, by course id).
 pub async fn all_layers(
     pool: &MySqlPool,
-) -> Result<(HashMap<String, SettingsOverride>, HashMap<i64, SettingsOverride>), sqlx::Error> {
+) -> Result<
+    (
+        HashMap<String, SettingsOverride>,
+        HashMap<i64, SettingsOverride>,
+    ),
+    sqlx::Error,
+> {
     #[derive(sqlx::FromRow)]
     struct TypeRow {
         course_type: String,
@@ -81,13 +87,20 @@ pub async fn all_layers(
     ))
     .fetch_all(pool)
     .await?;
-    let courses: Vec<CourseRow> =
-        sqlx::query_as(&format!("SELECT course_id, {COLUMNS} FROM course_waitlist_config"))
-            .fetch_all(pool)
-            .await?;
+    let courses: Vec<CourseRow> = sqlx::query_as(&format!(
+        "SELECT course_id, {COLUMNS} FROM course_waitlist_config"
+    ))
+    .fetch_all(pool)
+    .await?;
     Ok((
-        types.into_iter().map(|r| (r.course_type, r.o.into())).collect(),
-        courses.into_iter().map(|r| (r.course_id, r.o.into())).collect(),
+        types
+            .into_iter()
+            .map(|r| (r.course_type, r.o.into()))
+            .collect(),
+        courses
+            .into_iter()
+            .map(|r| (r.course_id, r.o.into()))
+            .collect(),
     ))
 }
 
@@ -98,7 +111,11 @@ pub enum Scope<'a> {
 }
 
 /// Sets the given fields (others untouched) of one layer.
-pub async fn upsert(pool: &MySqlPool, scope: Scope<'_>, o: &SettingsOverride) -> Result<(), sqlx::Error> {
+pub async fn upsert(
+    pool: &MySqlPool,
+    scope: Scope<'_>,
+    o: &SettingsOverride,
+) -> Result<(), sqlx::Error> {
     let (table, key_column) = match scope {
         Scope::CourseType(_) => ("unified_waitlist_capacity", "course_type"),
         Scope::Course(_) => ("course_waitlist_config", "course_id"),

@@ -27,7 +27,10 @@ pub async fn upsert_parent(
 }
 
 /// The admin's id and password hash.
-pub async fn find_admin(pool: &MySqlPool, username: &str) -> Result<Option<(i64, String)>, sqlx::Error> {
+pub async fn find_admin(
+    pool: &MySqlPool,
+    username: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, password_hash FROM user WHERE role = 'admin' AND username = ? AND password_hash IS NOT NULL",
     )
@@ -38,7 +41,11 @@ pub async fn find_admin(pool: &MySqlPool, username: &str) -> Result<Option<(i64,
 
 /// Ensures the bootstrap admin exists with a hash of the configured password (re-hashed when
 /// the password changed, so rotating `ADMIN_PASSWORD` takes effect at the next start).
-pub async fn bootstrap_admin(pool: &MySqlPool, username: &str, password: &str) -> Result<(), sqlx::Error> {
+pub async fn bootstrap_admin(
+    pool: &MySqlPool,
+    username: &str,
+    password: &str,
+) -> Result<(), sqlx::Error> {
     if let Some((_, hash)) = find_admin(pool, username).await?
         && crate::auth::password::verify(password, &hash)
     {

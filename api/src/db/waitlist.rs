@@ -19,7 +19,11 @@ pub async fn active_count(conn: &mut MySqlConnection, key: SessionKey) -> Result
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-pub async fn profile_is_waiting(conn: &mut MySqlConnection, profile_id: i64, key: SessionKey) -> Result<bool, sqlx::Error> {
+pub async fn profile_is_waiting(
+    conn: &mut MySqlConnection,
+    profile_id: i64,
+    key: SessionKey,
+) -> Result<bool, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(&format!(
         "SELECT id FROM waitlist WHERE profile_id = ? AND course_schedule_id = ? AND booking_date = ? AND status IN {ACTIVE}"
     ))
@@ -144,7 +148,11 @@ pub async fn of_session(pool: &MySqlPool, key: SessionKey) -> Result<Vec<EntryRo
 }
 
 /// W5: the owner leaves; false when the entry was no longer active.
-pub async fn leave(conn: &mut MySqlConnection, id: i64, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn leave(
+    conn: &mut MySqlConnection,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(&format!(
         "UPDATE waitlist SET status = 'cancelled', expiration_reason = 'user_cancelled', ended_at = ?
           WHERE id = ? AND status IN {ACTIVE}"

@@ -52,7 +52,12 @@ pub async fn parent_login(
         None => db::users::upsert_parent(&state.pool, &format!("dev:{code}"), None, None).await?,
     };
     let (token, expires_at) = state.jwt.issue(user_id, Role::Parent, PARENT_TOKEN_TTL);
-    Ok(Reply::ok(LoginReply { token, user_id, expires_at }).message("登录成功"))
+    Ok(Reply::ok(LoginReply {
+        token,
+        user_id,
+        expires_at,
+    })
+    .message("登录成功"))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -78,9 +78,14 @@ pub struct MyBooking {
 
 #[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<MyBooking>>)))]
-pub async fn mine(State(state): State<AppState>, parent: Parent) -> Result<Reply<Items<MyBooking>>, ApiError> {
+pub async fn mine(
+    State(state): State<AppState>,
+    parent: Parent,
+) -> Result<Reply<Items<MyBooking>>, ApiError> {
     let tz = state.config.club_tz;
-    let since = (Utc::now() - Duration::days(30)).with_timezone(&tz).date_naive();
+    let since = (Utc::now() - Duration::days(30))
+        .with_timezone(&tz)
+        .date_naive();
     let items = db::bookings::of_parent(&state.pool, parent.user_id, since)
         .await?
         .into_iter()
@@ -107,7 +112,11 @@ pub struct Released {
 }
 
 /// The owner's booking that still holds a seat in a session that has not started.
-async fn releasable(state: &AppState, parent: Parent, id: i64) -> Result<db::bookings::BookingRow, ApiError> {
+async fn releasable(
+    state: &AppState,
+    parent: Parent,
+    id: i64,
+) -> Result<db::bookings::BookingRow, ApiError> {
     let booking = db::bookings::find(&state.pool, id)
         .await?
         .ok_or(ApiError::not_found("预约"))?;
@@ -119,7 +128,10 @@ async fn releasable(state: &AppState, parent: Parent, id: i64) -> Result<db::boo
     }
     let s = session::load(state, booking.course_schedule_id, booking.booking_date).await?;
     if Utc::now() >= s.starts_at {
-        return Err(ApiError::conflict(codes::CONFLICT, "课程已开始，无法取消或请假"));
+        return Err(ApiError::conflict(
+            codes::CONFLICT,
+            "课程已开始，无法取消或请假",
+        ));
     }
     Ok(booking)
 }
@@ -139,7 +151,12 @@ pub async fn cancel(
     }
     tx.commit().await?;
     tracing::info!(booking_id = id, session = %booking.session(), "booking cancelled");
-    Ok(Reply::ok(Released { booking_id: id, status: "cancelled", pending_makeup_id: None }).message("已取消预约"))
+    Ok(Reply::ok(Released {
+        booking_id: id,
+        status: "cancelled",
+        pending_makeup_id: None,
+    })
+    .message("已取消预约"))
 }
 
 #[utoipa::path(post, path = "/api/v1/bookings/{id}/leave", tag = "bookings", security(("bearer" = [])),
@@ -157,7 +174,15 @@ pub async fn leave(
     }
     let pending = db::bookings::create_pending_makeup(&mut tx, id).await?;
     tx.commit().await?;
-    tracing::info!(booking_id = id, pending_makeup_id = pending, "leave of absence");
-    Ok(Reply::ok(Released { booking_id: id, status: "leave", pending_makeup_id: Some(pending) })
-        .message("请假成功，已生成待补课记录"))
+    tracing::info!(
+        booking_id = id,
+        pending_makeup_id = pending,
+        "leave of absence"
+    );
+    Ok(Reply::ok(Released {
+        booking_id: id,
+        status: "leave",
+        pending_makeup_id: Some(pending),
+    })
+    .message("请假成功，已生成待补课记录"))
 }

@@ -22,7 +22,9 @@ pub struct Health {
     responses((status = 200, body = Envelope<Health>), (status = 503, body = Envelope<Health>)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Envelope<Health>>) {
     let mysql = async {
-        match tokio::time::timeout(PROBE_TIMEOUT, sqlx::query("SELECT 1").execute(&state.pool)).await {
+        match tokio::time::timeout(PROBE_TIMEOUT, sqlx::query("SELECT 1").execute(&state.pool))
+            .await
+        {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(e.to_string()),
             Err(_) => Err("timed out".to_string()),
@@ -39,13 +41,24 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Envelop
         temporal: show(temporal),
     };
     if failing.is_empty() {
-        (StatusCode::OK, Json(Envelope { code: 200, message: "ok".into(), data: health }))
+        (
+            StatusCode::OK,
+            Json(Envelope {
+                code: 200,
+                message: "ok".into(),
+                data: health,
+            }),
+        )
     } else {
         let message = format!("unavailable: {}", failing.join(", "));
         tracing::warn!(%message, mysql = %health.mysql, temporal = %health.temporal, "health check failed");
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(Envelope { code: crate::error::codes::UNAVAILABLE, message, data: health }),
+            Json(Envelope {
+                code: crate::error::codes::UNAVAILABLE,
+                message,
+                data: health,
+            }),
         )
     }
 }

@@ -26,7 +26,10 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(health::healthz))
         .route("/api/v1/auth/login", post(auth::parent_login))
         .route("/api/v1/admin/login", post(auth::admin_login))
-        .route("/api/v1/profiles", get(profiles::list).post(profiles::create))
+        .route(
+            "/api/v1/profiles",
+            get(profiles::list).post(profiles::create),
+        )
         .route("/api/v1/sessions", get(sessions::list))
         .route("/api/v1/bookings", get(bookings::mine).post(bookings::book))
         .route("/api/v1/bookings/{id}/cancel", post(bookings::cancel))
@@ -36,10 +39,28 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/waitlist/position/{id}", get(waitlist::position))
         .route("/api/v1/waitlist/{id}", delete(waitlist::leave))
         .route("/api/v1/notifications", get(notifications::list))
-        .route("/api/v1/admin/courses", get(admin::courses::list).post(admin::courses::create))
-        .route("/api/v1/admin/schedules", post(admin::courses::create_schedule))
-        .route("/api/v1/admin/course-types/{course_type}/settings", put(admin::settings::for_course_type))
-        .route("/api/v1/admin/courses/{id}/settings", put(admin::settings::for_course))
-        .route("/api/v1/admin/sessions/{schedule_id}/{date}", get(admin::sessions::show))
-        .route("/api/v1/admin/sessions/{schedule_id}/{date}/capacity", put(admin::sessions::set_capacity))
+        .route(
+            "/api/v1/admin/courses",
+            get(admin::courses::list).post(admin::courses::create),
+        )
+        .route(
+            "/api/v1/admin/schedules",
+            post(admin::courses::create_schedule),
+        )
+        .route(
+            "/api/v1/admin/course-types/{course_type}/settings",
+            put(admin::settings::for_course_type),
+        )
+        .route(
+            "/api/v1/admin/courses/{id}/settings",
+            put(admin::settings::for_course),
+        )
+        .route(
+            "/api/v1/admin/sessions/{schedule_id}/{date}",
+            get(admin::sessions::show),
+        )
+        .route(
+            "/api/v1/admin/sessions/{schedule_id}/{date}/capacity",
+            put(admin::sessions::set_capacity),
+        )
 }

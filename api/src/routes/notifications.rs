@@ -38,7 +38,10 @@ struct Row {
 
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, description = "newest first", body = Envelope<Items<NotificationItem>>)))]
-pub async fn list(State(state): State<AppState>, parent: Parent) -> Result<Reply<Items<NotificationItem>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    parent: Parent,
+) -> Result<Reply<Items<NotificationItem>>, ApiError> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, type AS kind, title, body, data, read_at, created_at FROM notification
           WHERE user_id = ? ORDER BY id DESC LIMIT 100",

@@ -13,7 +13,10 @@ use utoipa::ToSchema;
 
 #[utoipa::path(get, path = "/api/v1/profiles", tag = "profiles", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<ProfileRow>>)))]
-pub async fn list(State(state): State<AppState>, parent: Parent) -> Result<Reply<Items<ProfileRow>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    parent: Parent,
+) -> Result<Reply<Items<ProfileRow>>, ApiError> {
     let items = db::profiles::list(&state.pool, parent.user_id).await?;
     Ok(Reply::ok(Items { items }))
 }
@@ -45,7 +48,11 @@ pub async fn create(
 }
 
 /// 404 for an unknown profile, 403 for another parent's.
-pub async fn ensure_owner(state: &AppState, parent: Parent, profile_id: i64) -> Result<(), ApiError> {
+pub async fn ensure_owner(
+    state: &AppState,
+    parent: Parent,
+    profile_id: i64,
+) -> Result<(), ApiError> {
     match db::profiles::owner(&state.pool, profile_id).await? {
         None => Err(ApiError::not_found("档案")),
         Some(owner) if owner != parent.user_id => Err(ApiError::Forbidden),

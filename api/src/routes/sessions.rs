@@ -72,7 +72,11 @@ pub fn yuan(cents: i32) -> f64 {
 }
 
 /// The dates of `[from, to]` that fall on ISO weekday `weekday`.
-fn dates_on_weekday(from: NaiveDate, to: NaiveDate, weekday: i8) -> impl Iterator<Item = NaiveDate> {
+fn dates_on_weekday(
+    from: NaiveDate,
+    to: NaiveDate,
+    weekday: i8,
+) -> impl Iterator<Item = NaiveDate> {
     from.iter_days()
         .take_while(move |d| *d <= to)
         .filter(move |d| i64::from(d.weekday().number_from_monday()) == i64::from(weekday))
@@ -87,19 +91,26 @@ pub async fn list(
 ) -> Result<Reply<Items<SessionItem>>, ApiError> {
     let tz = state.config.club_tz;
     let now = Utc::now();
-    let from = q.date_from.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
+    let from = q
+        .date_from
+        .unwrap_or_else(|| now.with_timezone(&tz).date_naive());
     let to = q.date_to.unwrap_or(from + Duration::days(13));
     if to < from {
         return Err(ApiError::invalid("date_to", "结束日期不能早于开始日期"));
     }
     if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(ApiError::invalid("date_to", format!("一次最多查询{MAX_RANGE_DAYS}天")));
+        return Err(ApiError::invalid(
+            "date_to",
+            format!("一次最多查询{MAX_RANGE_DAYS}天"),
+        ));
     }
     let schedules = db::sessions::schedules(&state.pool, q.course_type.as_deref()).await?;
     let counts = db::sessions::range_counts(&state.pool, from, to).await?;
     let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
     let mut mine: HashMap<SessionKey, Vec<Mine>> = HashMap::new();
-    for (profile_id, booking_id, key) in db::bookings::parent_seats(&state.pool, parent.user_id, from, to).await? {
+    for (profile_id, booking_id, key) in
+        db::bookings::parent_seats(&state.pool, parent.user_id, from, to).await?
+    {
         mine.entry(key).or_default().push(Mine {
             profile_id,
             state: "booked",
@@ -121,8 +132,14 @@ pub async fn list(
     let mut items = Vec::new();
     for schedule in schedules {
         let settings = ClassSettings::resolve(
-            &by_type.get(&schedule.course_type).copied().unwrap_or_default(),
-            &by_course.get(&schedule.course_id).copied().unwrap_or_default(),
+            &by_type
+                .get(&schedule.course_type)
+                .copied()
+                .unwrap_or_default(),
+            &by_course
+                .get(&schedule.course_id)
+                .copied()
+                .unwrap_or_default(),
         );
         for date in dates_on_weekday(from, to, schedule.weekday) {
             let s: Session = session::of_schedule(schedule.clone(), date, tz)?;

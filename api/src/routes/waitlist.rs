@@ -69,7 +69,8 @@ pub async fn join(
         capacity,
         active_entries: db::waitlist::active_count(&mut tx, s.key).await?,
         waitlist_capacity: settings.waitlist_capacity,
-        profile_is_waiting: db::waitlist::profile_is_waiting(&mut tx, req.profile_id, s.key).await?,
+        profile_is_waiting: db::waitlist::profile_is_waiting(&mut tx, req.profile_id, s.key)
+            .await?,
         profile_is_booked: db::bookings::profile_is_booked(&mut tx, req.profile_id, s.key).await?,
     };
     check_join(&snapshot)?;
@@ -142,7 +143,10 @@ fn entry_view(e: EntryRow, state: &AppState) -> Entry {
 
 #[utoipa::path(get, path = "/api/v1/waitlist/my", tag = "waitlist", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<Entry>>)))]
-pub async fn mine(State(state): State<AppState>, parent: Parent) -> Result<Reply<Items<Entry>>, ApiError> {
+pub async fn mine(
+    State(state): State<AppState>,
+    parent: Parent,
+) -> Result<Reply<Items<Entry>>, ApiError> {
     let rows = db::waitlist::of_parent(&state.pool, parent.user_id).await?;
     Ok(Reply::ok(Items {
         items: rows.into_iter().map(|e| entry_view(e, &state)).collect(),
@@ -206,9 +210,16 @@ pub async fn leave(
     let mut tx = state.pool.begin().await?;
     db::sessions::lock(&mut tx, entry.session()).await?;
     if !db::waitlist::leave(&mut tx, id, db::now_millis()).await? {
-        return Err(ApiError::conflict(codes::CONFLICT, "该候补已结束，无需取消"));
+        return Err(ApiError::conflict(
+            codes::CONFLICT,
+            "该候补已结束，无需取消",
+        ));
     }
     tx.commit().await?;
     tracing::info!(waitlist_id = id, session = %entry.session(), "left waitlist");
-    Ok(Reply::ok(Left { waitlist_id: id, status: "cancelled" }).message("已取消候补"))
+    Ok(Reply::ok(Left {
+        waitlist_id: id,
+        status: "cancelled",
+    })
+    .message("已取消候补"))
 }

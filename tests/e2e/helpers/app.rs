@@ -61,7 +61,10 @@ fn init_logs() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
-            workflows::telemetry::init_telemetry(workflows::config::LogFormat::Pretty, "info,sqlx=warn");
+            workflows::telemetry::init_telemetry(
+                workflows::config::LogFormat::Pretty,
+                "info,sqlx=warn",
+            );
         }
     });
 }
@@ -76,7 +79,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// `overrides` replace configuration values (e.g. a `DATABASE_URL` through a proxy);
 /// `with_worker = false` runs the API alone.
-pub async fn spawn_app_with(overrides: HashMap<&'static str, String>, with_worker: bool) -> TestApp {
+pub async fn spawn_app_with(
+    overrides: HashMap<&'static str, String>,
+    with_worker: bool,
+) -> TestApp {
     init_logs();
     let id = unique_id();
     let temporal_address = temporal_server::address().to_string();
@@ -109,7 +115,9 @@ pub async fn spawn_app_with(overrides: HashMap<&'static str, String>, with_worke
     let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration is valid");
     let pool = MySqlPool::connect(&database_url).await.expect("test pool");
 
-    let app = api::Application::build(config.clone()).await.expect("API builds");
+    let app = api::Application::build(config.clone())
+        .await
+        .expect("API builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (api_stop, api_stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
@@ -119,7 +127,8 @@ pub async fn spawn_app_with(overrides: HashMap<&'static str, String>, with_worke
     let worker_stop = with_worker.then(|| start_worker(config.clone(), database_url.clone()));
     // The test's own client always talks to the real server, whatever the API was given.
     let mut client_config = config.clone();
-    client_config.temporal_address = url::Url::parse(&format!("http://{}", temporal_server::address())).expect("url");
+    client_config.temporal_address =
+        url::Url::parse(&format!("http://{}", temporal_server::address())).expect("url");
     let temporal = workflows::temporal::connect(&client_config, "e2e-test")
         .await
         .expect("test Temporal client");
@@ -148,8 +157,12 @@ fn start_worker(config: Config, database_url: String) -> oneshot::Sender<()> {
             .build()
             .expect("worker runtime");
         rt.block_on(async move {
-            let pool = MySqlPool::connect(&database_url).await.expect("worker pool");
-            let client = workflows::temporal::connect(&config, "e2e-worker").await.expect("worker client");
+            let pool = MySqlPool::connect(&database_url)
+                .await
+                .expect("worker pool");
+            let client = workflows::temporal::connect(&config, "e2e-worker")
+                .await
+                .expect("worker client");
             let runtime = worker::runtime(None).expect("worker runtime");
             let deps = worker::WorkerDeps { client, pool };
             worker::run(&config, &runtime, deps, async {
@@ -164,7 +177,13 @@ fn start_worker(config: Config, database_url: String) -> oneshot::Sender<()> {
 
 impl TestApp {
     /// Any route; returns the status and the whole envelope.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, format!("{}{path}", self.address));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -175,7 +194,8 @@ impl TestApp {
         let res = req.send().await.expect("request reaches the API");
         let status = res.status();
         let text = res.text().await.expect("body");
-        let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("non-JSON answer {status}: {text}"));
+        let value = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("non-JSON answer {status}: {text}"));
         (status, value)
     }
 
@@ -216,7 +236,12 @@ impl TestApp {
     /// A parent through the dev login (no WeChat credentials in tests unless configured).
     pub async fn parent(&self, code: &str) -> Parent {
         let (status, body) = self
-            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"code": code})))
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"code": code})),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         Parent {
@@ -227,7 +252,11 @@ impl TestApp {
 
     pub async fn child(&self, parent: &Parent, name: &str, level: u8) -> i64 {
         let (status, body) = self
-            .post("/api/v1/profiles", &parent.token, json!({"name": name, "level": level}))
+            .post(
+                "/api/v1/profiles",
+                &parent.token,
+                json!({"name": name, "level": level}),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["data"]["id"].as_i64().expect("profile id")
@@ -258,18 +287,31 @@ impl TestApp {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        (body["data"]["id"].as_i64().expect("schedule id"), local.date_naive())
+        (
+            body["data"]["id"].as_i64().expect("schedule id"),
+            local.date_naive(),
+        )
     }
 
     pub async fn set_type_settings(&self, course_type: &str, settings: Value) {
         let admin = self.admin().await;
         let (status, body) = self
-            .put(&format!("/api/v1/admin/course-types/{course_type}/settings"), &admin, settings)
+            .put(
+                &format!("/api/v1/admin/course-types/{course_type}/settings"),
+                &admin,
+                settings,
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 
-    pub async fn book(&self, parent: &Parent, profile_id: i64, schedule: i64, date: NaiveDate) -> (StatusCode, Value) {
+    pub async fn book(
+        &self,
+        parent: &Parent,
+        profile_id: i64,
+        schedule: i64,
+        date: NaiveDate,
+    ) -> (StatusCode, Value) {
         self.post(
             "/api/v1/bookings",
             &parent.token,
@@ -288,7 +330,13 @@ impl TestApp {
         }
     }
 
-    pub async fn join(&self, parent: &Parent, profile_id: i64, schedule: i64, date: NaiveDate) -> (StatusCode, Value) {
+    pub async fn join(
+        &self,
+        parent: &Parent,
+        profile_id: i64,
+        schedule: i64,
+        date: NaiveDate,
+    ) -> (StatusCode, Value) {
         self.post(
             "/api/v1/waitlist/join",
             &parent.token,

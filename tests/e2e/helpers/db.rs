@@ -19,12 +19,16 @@ pub async fn fresh_database(id: &str) -> String {
         )
     });
     let name = format!("e2e_{id}");
-    sqlx::query(&format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
+    sqlx::query(&format!(
+        "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("create test database");
     let url = format!("{}/{name}", server.trim_end_matches('/'));
-    let mut db = MySqlConnection::connect(&url).await.expect("connect test database");
+    let mut db = MySqlConnection::connect(&url)
+        .await
+        .expect("connect test database");
     api::MIGRATOR.run(&mut db).await.expect("migrations apply");
     url
 }

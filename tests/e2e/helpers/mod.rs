@@ -14,5 +14,9 @@ pub fn db_server_addr() -> std::net::SocketAddr {
     let url = url::Url::parse(&db::server_url()).expect("TEST_DATABASE_URL");
     let host = url.host_str().unwrap_or("127.0.0.1");
     let port = url.port().unwrap_or(3306);
-    (host, port).to_socket_addrs().expect("resolvable").next().expect("an address")
+    (host, port)
+        .to_socket_addrs()
+        .expect("resolvable")
+        .next()
+        .expect("an address")
 }

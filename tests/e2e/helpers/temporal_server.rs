@@ -26,7 +26,10 @@ fn temporal_executable() -> PathBuf {
         candidates.push(p.into());
     }
     if let Ok(out) = Command::new("python3")
-        .args(["-c", "import sysconfig; print(sysconfig.get_path('scripts'))"])
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_path('scripts'))",
+        ])
         .output()
     {
         let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
@@ -96,6 +99,8 @@ fn start_dev_server() -> String {
         quoted.join(" "),
         std::process::id()
     );
+    // Deliberately not waited on: the watchdog outlives every test and ends with the process.
+    #[allow(clippy::zombie_processes)]
     Command::new("sh")
         .args(["-c", &script])
         .stdin(Stdio::null())
@@ -106,7 +111,10 @@ fn start_dev_server() -> String {
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("address");
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-        assert!(Instant::now() < deadline, "Temporal dev server did not listen on {addr} within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "Temporal dev server did not listen on {addr} within 30 s"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     addr.to_string()

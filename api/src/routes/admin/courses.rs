@@ -30,7 +30,8 @@ pub struct CourseInput {
 pub fn valid_course_type(t: &str) -> bool {
     !t.is_empty()
         && t.len() <= 32
-        && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/courses", tag = "admin", security(("bearer" = [])), request_body = CourseInput,
@@ -45,13 +46,19 @@ pub async fn create(
         return Err(ApiError::invalid("name", "课程名称长度应为1–100个字符"));
     }
     if !valid_course_type(&c.course_type) {
-        return Err(ApiError::invalid("course_type", "课程类型应为小写字母、数字、_ 或 -（如 group、vip）"));
+        return Err(ApiError::invalid(
+            "course_type",
+            "课程类型应为小写字母、数字、_ 或 -（如 group、vip）",
+        ));
     }
     if !(1..=10).contains(&c.level) {
         return Err(ApiError::invalid("level", "等级应为1–10"));
     }
     if !(10..=600).contains(&c.duration_minutes) {
-        return Err(ApiError::invalid("duration_minutes", "课程时长应为10–600分钟"));
+        return Err(ApiError::invalid(
+            "duration_minutes",
+            "课程时长应为10–600分钟",
+        ));
     }
     if !(c.price.is_finite() && (0.0..=100_000.0).contains(&c.price)) {
         return Err(ApiError::invalid("price", "价格应为0–100000元"));
@@ -89,7 +96,10 @@ pub struct CourseView {
 
 #[utoipa::path(get, path = "/api/v1/admin/courses", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<CourseView>>)))]
-pub async fn list(State(state): State<AppState>, _admin: Admin) -> Result<Reply<Items<CourseView>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> Result<Reply<Items<CourseView>>, ApiError> {
     let items = db::courses::list_courses(&state.pool)
         .await?
         .into_iter()
@@ -125,7 +135,10 @@ pub async fn create_schedule(
     ApiJson(s): ApiJson<ScheduleInput>,
 ) -> Result<Reply<Created>, ApiError> {
     if !(1..=7).contains(&s.weekday) {
-        return Err(ApiError::invalid("weekday", "weekday 应为1（周一）–7（周日）"));
+        return Err(ApiError::invalid(
+            "weekday",
+            "weekday 应为1（周一）–7（周日）",
+        ));
     }
     let start_time = NaiveTime::parse_from_str(&s.start_time, "%H:%M:%S")
         .map_err(|_| ApiError::invalid("start_time", "上课时间格式应为 HH:MM:SS"))?;

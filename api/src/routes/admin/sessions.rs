@@ -129,5 +129,10 @@ pub async fn set_capacity(
     tx.commit().await?;
     let released = input.capacity.saturating_sub(before.max(booked));
     tracing::info!(session = %s.key, before, after = input.capacity, released, "session capacity changed");
-    Ok(Reply::ok(CapacityChanged { capacity: input.capacity, booked, released }).message("容量已更新"))
+    Ok(Reply::ok(CapacityChanged {
+        capacity: input.capacity,
+        booked,
+        released,
+    })
+    .message("容量已更新"))
 }

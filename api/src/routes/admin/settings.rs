@@ -30,19 +30,35 @@ const DAY: u32 = 24 * 3600;
 impl SettingsInput {
     fn validate(&self) -> Result<SettingsOverride, ApiError> {
         let check = |field: &str, v: Option<u32>, min: u32, max: u32| match v {
-            Some(x) if !(min..=max).contains(&x) => {
-                Err(ApiError::invalid(field, format!("{field} 应在 {min}–{max} 之间")))
-            }
+            Some(x) if !(min..=max).contains(&x) => Err(ApiError::invalid(
+                field,
+                format!("{field} 应在 {min}–{max} 之间"),
+            )),
             _ => Ok(v),
         };
         Ok(SettingsOverride {
             waitlist_capacity: check("waitlist_capacity", self.waitlist_capacity, 0, 200)?,
-            response_window_seconds: check("response_window_seconds", self.response_window_seconds, 1, DAY)?,
+            response_window_seconds: check(
+                "response_window_seconds",
+                self.response_window_seconds,
+                1,
+                DAY,
+            )?,
             hold_window_seconds: check("hold_window_seconds", self.hold_window_seconds, 1, DAY)?,
             grace_seconds: check("grace_seconds", self.grace_seconds, 0, 3600)?,
             cutoff_seconds: check("cutoff_seconds", self.cutoff_seconds, 0, 7 * DAY)?,
-            compensation_valid_days: check("compensation_valid_days", self.compensation_valid_days, 1, 366)?,
-            makeup_cancel_cutoff_seconds: check("makeup_cancel_cutoff_seconds", self.makeup_cancel_cutoff_seconds, 0, 7 * DAY)?,
+            compensation_valid_days: check(
+                "compensation_valid_days",
+                self.compensation_valid_days,
+                1,
+                366,
+            )?,
+            makeup_cancel_cutoff_seconds: check(
+                "makeup_cancel_cutoff_seconds",
+                self.makeup_cancel_cutoff_seconds,
+                0,
+                7 * DAY,
+            )?,
             extra_requires_compensation: self.extra_requires_compensation,
         })
     }
@@ -58,7 +74,10 @@ pub async fn for_course_type(
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> Result<Reply<SettingsInput>, ApiError> {
     if !valid_course_type(&course_type) {
-        return Err(ApiError::invalid("course_type", "课程类型应为小写字母、数字、_ 或 -"));
+        return Err(ApiError::invalid(
+            "course_type",
+            "课程类型应为小写字母、数字、_ 或 -",
+        ));
     }
     let o = input.validate()?;
     db::settings::upsert(&state.pool, Scope::CourseType(&course_type), &o).await?;
