@@ -45,7 +45,10 @@ impl WaitlistActivities {
 
         let info = db::sessions::session_info(&mut tx, session).await?;
         let facts = Facts {
-            course_name: info.as_ref().map(|i| i.course_name.clone()).unwrap_or_default(),
+            course_name: info
+                .as_ref()
+                .map(|i| i.course_name.clone())
+                .unwrap_or_default(),
             starts_at: info.as_ref().map(|i| i.starts_at),
             ..Default::default()
         };

@@ -6,13 +6,13 @@ use anyhow::Context;
 use sqlx::MySqlPool;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use temporalio_client::Client;
+use temporalio_common::telemetry::metrics::CoreMeter;
 use temporalio_common::telemetry::{
     PrometheusExporterOptions, TelemetryOptions, start_prometheus_metric_exporter,
 };
-use std::sync::Arc;
-use temporalio_common::telemetry::metrics::CoreMeter;
 use temporalio_sdk::runtime::RuntimeOptions;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
@@ -34,7 +34,9 @@ pub fn runtime(metrics_addr: Option<SocketAddr>) -> anyhow::Result<Runtime> {
     let meter: Option<Arc<dyn CoreMeter>> = match metrics_addr {
         Some(addr) => {
             let exporter = start_prometheus_metric_exporter(
-                PrometheusExporterOptions::builder().socket_addr(addr).build(),
+                PrometheusExporterOptions::builder()
+                    .socket_addr(addr)
+                    .build(),
             )
             .with_context(|| format!("cannot serve worker metrics on {addr}"))?;
             info!(addr = %exporter.bound_addr, "worker metrics at /metrics");

@@ -23,7 +23,13 @@ async fn main() -> anyhow::Result<()> {
         .context("DATABASE_URL")?;
     let client = workflows::temporal::connect(&config, "worker").await?;
     let runtime = worker::runtime(Some(config.worker_metrics_addr))?;
-    worker::run(&config, &runtime, WorkerDeps { client, pool }, shutdown_signal()).await
+    worker::run(
+        &config,
+        &runtime,
+        WorkerDeps { client, pool },
+        shutdown_signal(),
+    )
+    .await
 }
 
 async fn shutdown_signal() {
@@ -32,7 +38,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

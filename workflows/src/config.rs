@@ -113,13 +113,19 @@ impl Config {
     /// Reads any key/value source (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut problems = Vec::new();
-        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
 
         let app_env = match get("APP_ENV").as_deref() {
             None | Some("development") | Some("dev") => AppEnv::Development,
             Some("production") | Some("prod") => AppEnv::Production,
             Some(other) => {
-                problems.push(format!("APP_ENV: expected development or production, got {other:?}"));
+                problems.push(format!(
+                    "APP_ENV: expected development or production, got {other:?}"
+                ));
                 AppEnv::Development
             }
         };
@@ -137,14 +143,18 @@ impl Config {
             format!("http://{temporal_raw}")
         };
         let temporal_address = Url::parse(&temporal_with_scheme).unwrap_or_else(|e| {
-            problems.push(format!("TEMPORAL_ADDRESS: {temporal_raw:?} is not host:port ({e})"));
+            problems.push(format!(
+                "TEMPORAL_ADDRESS: {temporal_raw:?} is not host:port ({e})"
+            ));
             Url::parse("http://127.0.0.1:7233").expect("static url")
         });
 
         let socket = |key: &str, default: &str, problems: &mut Vec<String>| {
             let raw = get(key).unwrap_or_else(|| default.to_string());
             raw.parse::<SocketAddr>().unwrap_or_else(|_| {
-                problems.push(format!("{key}: expected ip:port such as {default}, got {raw:?}"));
+                problems.push(format!(
+                    "{key}: expected ip:port such as {default}, got {raw:?}"
+                ));
                 default.parse().expect("static addr")
             })
         };
@@ -167,7 +177,8 @@ impl Config {
         let admin_username = get("ADMIN_USERNAME").unwrap_or_else(|| "admin".into());
         let admin_password = match get("ADMIN_PASSWORD") {
             Some(p) if production && p.len() < 12 => {
-                problems.push("ADMIN_PASSWORD: must be at least 12 characters in production".into());
+                problems
+                    .push("ADMIN_PASSWORD: must be at least 12 characters in production".into());
                 p
             }
             Some(p) => p,
@@ -181,7 +192,9 @@ impl Config {
         let wechat_base_raw =
             get("WECHAT_API_BASE").unwrap_or_else(|| "https://api.weixin.qq.com".into());
         let wechat_api_base = Url::parse(&wechat_base_raw).unwrap_or_else(|e| {
-            problems.push(format!("WECHAT_API_BASE: {wechat_base_raw:?} is not a URL ({e})"));
+            problems.push(format!(
+                "WECHAT_API_BASE: {wechat_base_raw:?} is not a URL ({e})"
+            ));
             Url::parse("https://api.weixin.qq.com").expect("static url")
         });
         let credentials = match (get("WECHAT_APPID"), get("WECHAT_SECRET")) {
@@ -208,7 +221,9 @@ impl Config {
 
         let tz_raw = get("CLUB_TZ").unwrap_or_else(|| "Asia/Shanghai".into());
         let club_tz = tz_raw.parse::<Tz>().unwrap_or_else(|_| {
-            problems.push(format!("CLUB_TZ: {tz_raw:?} is not an IANA time zone (e.g. Asia/Shanghai)"));
+            problems.push(format!(
+                "CLUB_TZ: {tz_raw:?} is not an IANA time zone (e.g. Asia/Shanghai)"
+            ));
             chrono_tz::Asia::Shanghai
         });
 
@@ -216,7 +231,9 @@ impl Config {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
             Some(other) => {
-                problems.push(format!("LOG_FORMAT: expected json or pretty, got {other:?}"));
+                problems.push(format!(
+                    "LOG_FORMAT: expected json or pretty, got {other:?}"
+                ));
                 LogFormat::Pretty
             }
         };
@@ -264,8 +281,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -289,7 +308,12 @@ mod tests {
         ])
         .unwrap_err();
         let text = err.to_string();
-        for key in ["API_ADDR", "CLUB_TZ", "JWT_SECRET", "WECHAT_APPID and WECHAT_SECRET"] {
+        for key in [
+            "API_ADDR",
+            "CLUB_TZ",
+            "JWT_SECRET",
+            "WECHAT_APPID and WECHAT_SECRET",
+        ] {
             assert!(text.contains(key), "{key} missing in {text}");
         }
         assert_eq!(err.0.len(), 4);
@@ -314,6 +338,9 @@ mod tests {
     #[test]
     fn templates_are_read_per_notification_type() {
         let c = from(&[("WECHAT_TEMPLATE_SPOT_AVAILABLE", "tmpl-1")]).unwrap();
-        assert_eq!(c.wechat.templates.get("spot_available").map(String::as_str), Some("tmpl-1"));
+        assert_eq!(
+            c.wechat.templates.get("spot_available").map(String::as_str),
+            Some("tmpl-1")
+        );
     }
 }

@@ -29,7 +29,12 @@ impl SessionKey {
 /// and the value of the `SessionKey` search attribute.
 impl fmt::Display for SessionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.course_schedule_id, self.booking_date.format("%Y-%m-%d"))
+        write!(
+            f,
+            "{}-{}",
+            self.course_schedule_id,
+            self.booking_date.format("%Y-%m-%d")
+        )
     }
 }
 

@@ -92,7 +92,13 @@ mod tests {
         assert_eq!(s.waitlist_capacity, 3);
         assert_eq!(s.grace_seconds, 60);
         assert_eq!(s.cutoff_seconds, 6 * 3600);
-        assert_eq!(ClassSettings::resolve(&vip, &Default::default()).waitlist_capacity, 5);
-        assert_eq!(ClassSettings::resolve(&Default::default(), &Default::default()).waitlist_capacity, 8);
+        assert_eq!(
+            ClassSettings::resolve(&vip, &Default::default()).waitlist_capacity,
+            5
+        );
+        assert_eq!(
+            ClassSettings::resolve(&Default::default(), &Default::default()).waitlist_capacity,
+            8
+        );
     }
 }

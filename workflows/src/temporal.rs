@@ -8,11 +8,17 @@ pub async fn connect(config: &Config, identity: &str) -> Result<Client, ConnectE
     let options = ConnectionOptions::new(config.temporal_address.clone())
         .identity(identity.to_string())
         .build();
-    let connection = Connection::connect(options)
-        .await
-        .map_err(|e| ConnectError(format!("cannot reach Temporal at {}: {e}", config.temporal_address)))?;
-    Client::new(connection, ClientOptions::new(config.temporal_namespace.clone()).build())
-        .map_err(|e| ConnectError(format!("Temporal client: {e}")))
+    let connection = Connection::connect(options).await.map_err(|e| {
+        ConnectError(format!(
+            "cannot reach Temporal at {}: {e}",
+            config.temporal_address
+        ))
+    })?;
+    Client::new(
+        connection,
+        ClientOptions::new(config.temporal_namespace.clone()).build(),
+    )
+    .map_err(|e| ConnectError(format!("Temporal client: {e}")))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -72,15 +72,22 @@ impl WaitlistCutoffWorkflow {
         ctx: &mut WorkflowContext<Self>,
         input: CutoffInput,
     ) -> WorkflowResult<CutoffOutcome> {
-        let now: DateTime<Utc> = ctx.workflow_time().map(Into::into).unwrap_or_else(|| input.cutoff_at);
+        let now: DateTime<Utc> = ctx
+            .workflow_time()
+            .map(Into::into)
+            .unwrap_or_else(|| input.cutoff_at);
         let wait = until(now, input.cutoff_at);
         if !wait.is_zero() {
             ctx.timer(wait).await;
         }
 
         ctx.state_mut(|s| s.state = CutoffState::Expiring);
-        ctx.upsert_search_attributes([CUTOFF_STATE.value_set(CutoffState::Expiring.as_str().into())]);
-        let CutoffExpiry { expired_entries, .. } = ctx
+        ctx.upsert_search_attributes([
+            CUTOFF_STATE.value_set(CutoffState::Expiring.as_str().into())
+        ]);
+        let CutoffExpiry {
+            expired_entries, ..
+        } = ctx
             .execute_activity(ExpireWaitlistAtCutoff, input.session, db_activity_options())
             .await?;
 

@@ -15,7 +15,10 @@ pub struct NewNotification {
 }
 
 /// Inserts the notification unless one with the same key exists; true when inserted.
-pub async fn insert_once(conn: &mut MySqlConnection, n: &NewNotification) -> Result<bool, sqlx::Error> {
+pub async fn insert_once(
+    conn: &mut MySqlConnection,
+    n: &NewNotification,
+) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "INSERT INTO notification (user_id, profile_id, type, title, body, data, dedupe_key)
          VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -12,7 +12,10 @@ pub struct ActiveEntry {
 }
 
 /// Locks the session row: every seat or queue change of a session goes through this lock.
-pub async fn lock_session(conn: &mut MySqlConnection, session: SessionKey) -> Result<bool, sqlx::Error> {
+pub async fn lock_session(
+    conn: &mut MySqlConnection,
+    session: SessionKey,
+) -> Result<bool, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM class_session WHERE course_schedule_id = ? AND booking_date = ? FOR UPDATE",
     )

@@ -82,26 +82,88 @@ pub fn render(kind: Kind, lang: Lang, tz: Tz, f: &Facts) -> Rendered {
     let minutes = f.minutes.unwrap_or_default();
     let (title, body) = match lang {
         Lang::ZhCn => match kind {
-            Kind::SpotAvailable => ("候补有名额".to_string(), format!("{course}（{start}）有名额了，请在{deadline}前确认预约，先到先得。")),
-            Kind::SeatTaken => ("名额已被抢占".to_string(), format!("{course}（{start}）的名额已被其他候补用户确认，您仍在候补队列中。")),
-            Kind::HoldForYou => ("名额为您保留".to_string(), format!("{course}（{start}）的名额为您保留至{deadline}，请尽快确认。")),
-            Kind::OfferExpired => ("候补确认已过期".to_string(), format!("{course}（{start}）的确认时间已过，名额已顺位给下一位候补用户。")),
-            Kind::WaitlistExpired => ("候补已截止".to_string(), format!("{course}（{start}）已到候补截止时间，本次候补未能递补成功。")),
-            Kind::PositionChanged => ("候补位置更新".to_string(), format!("您在{course}（{start}）的候补位置更新为第{position}位。")),
-            Kind::MakeupBooked => ("补课预约成功".to_string(), format!("已为您预约补课：{course}（{start}）。")),
-            Kind::MakeupCancelled => ("补课已取消".to_string(), format!("补课{course}（{start}）已取消，待补课记录已恢复。")),
-            Kind::CompensationExpiring => ("课时补偿即将过期".to_string(), format!("您有{minutes}分钟课时补偿将于{deadline}过期，请尽快使用。")),
+            Kind::SpotAvailable => (
+                "候补有名额".to_string(),
+                format!("{course}（{start}）有名额了，请在{deadline}前确认预约，先到先得。"),
+            ),
+            Kind::SeatTaken => (
+                "名额已被抢占".to_string(),
+                format!("{course}（{start}）的名额已被其他候补用户确认，您仍在候补队列中。"),
+            ),
+            Kind::HoldForYou => (
+                "名额为您保留".to_string(),
+                format!("{course}（{start}）的名额为您保留至{deadline}，请尽快确认。"),
+            ),
+            Kind::OfferExpired => (
+                "候补确认已过期".to_string(),
+                format!("{course}（{start}）的确认时间已过，名额已顺位给下一位候补用户。"),
+            ),
+            Kind::WaitlistExpired => (
+                "候补已截止".to_string(),
+                format!("{course}（{start}）已到候补截止时间，本次候补未能递补成功。"),
+            ),
+            Kind::PositionChanged => (
+                "候补位置更新".to_string(),
+                format!("您在{course}（{start}）的候补位置更新为第{position}位。"),
+            ),
+            Kind::MakeupBooked => (
+                "补课预约成功".to_string(),
+                format!("已为您预约补课：{course}（{start}）。"),
+            ),
+            Kind::MakeupCancelled => (
+                "补课已取消".to_string(),
+                format!("补课{course}（{start}）已取消，待补课记录已恢复。"),
+            ),
+            Kind::CompensationExpiring => (
+                "课时补偿即将过期".to_string(),
+                format!("您有{minutes}分钟课时补偿将于{deadline}过期，请尽快使用。"),
+            ),
         },
         Lang::En => match kind {
-            Kind::SpotAvailable => ("A seat is free".to_string(), format!("{course} ({start}) has a free seat. Confirm by {deadline}; first come, first served.")),
-            Kind::SeatTaken => ("Seat taken".to_string(), format!("The seat in {course} ({start}) went to another family. You keep your place in the queue.")),
-            Kind::HoldForYou => ("Seat held for you".to_string(), format!("The seat in {course} ({start}) is held for you until {deadline}.")),
-            Kind::OfferExpired => ("Offer expired".to_string(), format!("The time to confirm {course} ({start}) has passed; the seat moved to the next family.")),
-            Kind::WaitlistExpired => ("Waitlist closed".to_string(), format!("The waitlist of {course} ({start}) has closed without a seat for you.")),
-            Kind::PositionChanged => ("Queue position".to_string(), format!("You are now number {position} on the waitlist of {course} ({start}).")),
-            Kind::MakeupBooked => ("Makeup booked".to_string(), format!("Your makeup class is booked: {course} ({start}).")),
-            Kind::MakeupCancelled => ("Makeup cancelled".to_string(), format!("The makeup {course} ({start}) is cancelled; the pending makeup is open again.")),
-            Kind::CompensationExpiring => ("Credit expiring".to_string(), format!("{minutes} minutes of class credit expire on {deadline}.")),
+            Kind::SpotAvailable => (
+                "A seat is free".to_string(),
+                format!(
+                    "{course} ({start}) has a free seat. Confirm by {deadline}; first come, first served."
+                ),
+            ),
+            Kind::SeatTaken => (
+                "Seat taken".to_string(),
+                format!(
+                    "The seat in {course} ({start}) went to another family. You keep your place in the queue."
+                ),
+            ),
+            Kind::HoldForYou => (
+                "Seat held for you".to_string(),
+                format!("The seat in {course} ({start}) is held for you until {deadline}."),
+            ),
+            Kind::OfferExpired => (
+                "Offer expired".to_string(),
+                format!(
+                    "The time to confirm {course} ({start}) has passed; the seat moved to the next family."
+                ),
+            ),
+            Kind::WaitlistExpired => (
+                "Waitlist closed".to_string(),
+                format!("The waitlist of {course} ({start}) has closed without a seat for you."),
+            ),
+            Kind::PositionChanged => (
+                "Queue position".to_string(),
+                format!("You are now number {position} on the waitlist of {course} ({start})."),
+            ),
+            Kind::MakeupBooked => (
+                "Makeup booked".to_string(),
+                format!("Your makeup class is booked: {course} ({start})."),
+            ),
+            Kind::MakeupCancelled => (
+                "Makeup cancelled".to_string(),
+                format!(
+                    "The makeup {course} ({start}) is cancelled; the pending makeup is open again."
+                ),
+            ),
+            Kind::CompensationExpiring => (
+                "Credit expiring".to_string(),
+                format!("{minutes} minutes of class credit expire on {deadline}."),
+            ),
         },
     };
     Rendered { title, body }
@@ -120,8 +182,16 @@ mod tests {
             deadline: Some(Utc.with_ymd_and_hms(2026, 11, 25, 4, 45, 0).unwrap()),
             ..Default::default()
         };
-        let r = render(Kind::SpotAvailable, Lang::ZhCn, chrono_tz::Asia::Shanghai, &f);
-        assert_eq!(r.body, "初级体操（11-25 19:00）有名额了，请在11-25 12:45前确认预约，先到先得。");
+        let r = render(
+            Kind::SpotAvailable,
+            Lang::ZhCn,
+            chrono_tz::Asia::Shanghai,
+            &f,
+        );
+        assert_eq!(
+            r.body,
+            "初级体操（11-25 19:00）有名额了，请在11-25 12:45前确认预约，先到先得。"
+        );
     }
 
     #[test]

@@ -30,7 +30,13 @@ mod tests {
     #[test]
     fn until_a_past_instant_is_zero() {
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap();
-        assert_eq!(until(now, now - Duration::seconds(5)), std::time::Duration::ZERO);
-        assert_eq!(until(now, now + Duration::seconds(5)), std::time::Duration::from_secs(5));
+        assert_eq!(
+            until(now, now - Duration::seconds(5)),
+            std::time::Duration::ZERO
+        );
+        assert_eq!(
+            until(now, now + Duration::seconds(5)),
+            std::time::Duration::from_secs(5)
+        );
     }
 }

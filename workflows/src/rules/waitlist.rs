@@ -80,7 +80,10 @@ pub fn estimated_wait_text(position: u32, now: DateTime<Utc>, cutoff_at: DateTim
     if position <= 1 {
         format!("排第1位，有人取消即通知您（截止前{window}）")
     } else {
-        format!("前面还有{}人，有名额即通知您（截止前{window}）", position - 1)
+        format!(
+            "前面还有{}人，有名额即通知您（截止前{window}）",
+            position - 1
+        )
     }
 }
 
@@ -111,22 +114,47 @@ mod tests {
 
     #[test]
     fn each_refusal_carries_the_seed_message() {
-        let s = QueueSnapshot { booked: 5, ..full_session() };
-        assert_eq!(check_join(&s).unwrap_err().to_string(), "课程未满员，请直接预约");
-        let s = QueueSnapshot { cutoff_at: full_session().now, ..full_session() };
+        let s = QueueSnapshot {
+            booked: 5,
+            ..full_session()
+        };
+        assert_eq!(
+            check_join(&s).unwrap_err().to_string(),
+            "课程未满员，请直接预约"
+        );
+        let s = QueueSnapshot {
+            cutoff_at: full_session().now,
+            ..full_session()
+        };
         assert_eq!(check_join(&s).unwrap_err().to_string(), "候补已截止");
-        let s = QueueSnapshot { active_entries: 8, ..full_session() };
-        assert_eq!(check_join(&s).unwrap_err().to_string(), "候补队列已满，请选择其他课程");
-        let s = QueueSnapshot { profile_is_waiting: true, ..full_session() };
+        let s = QueueSnapshot {
+            active_entries: 8,
+            ..full_session()
+        };
+        assert_eq!(
+            check_join(&s).unwrap_err().to_string(),
+            "候补队列已满，请选择其他课程"
+        );
+        let s = QueueSnapshot {
+            profile_is_waiting: true,
+            ..full_session()
+        };
         assert_eq!(check_join(&s).unwrap_err().to_string(), "您已在候补队列中");
-        let s = QueueSnapshot { profile_is_booked: true, ..full_session() };
+        let s = QueueSnapshot {
+            profile_is_booked: true,
+            ..full_session()
+        };
         assert_eq!(check_join(&s), Err(JoinRefusal::AlreadyBooked));
     }
 
     #[test]
     fn vip_queue_of_five_shows_as_x_of_five() {
         assert_eq!(queue_label(2, 5), "候补: 2/5人");
-        let s = QueueSnapshot { active_entries: 5, waitlist_capacity: 5, ..full_session() };
+        let s = QueueSnapshot {
+            active_entries: 5,
+            waitlist_capacity: 5,
+            ..full_session()
+        };
         assert_eq!(check_join(&s), Err(JoinRefusal::QueueFull));
     }
 }

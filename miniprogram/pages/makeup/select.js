@@ -1,0 +1,200 @@
+// Makeup selection: candidate classes for one pending makeup, with filters (M2) and booking (M3).
+const loadable = require('../../behaviors/loadable');
+const api = require('../../utils/api');
+const time = require('../../utils/time');
+const format = require('../../utils/format');
+const { showError } = require('../../utils/request');
+const { requestWaitlistGrants } = require('../../utils/subscribe');
+
+const RANGES = [
+  { value: 7, label: '未来7天' },
+  { value: 14, label: '未来14天' },
+];
+const TIMES = [
+  { value: '', label: '全部时段' },
+  { value: 'morning', label: '上午' },
+  { value: 'afternoon', label: '下午' },
+  { value: 'evening', label: '晚上' },
+];
+
+/** Distinct non-empty values of one field. @param {any[]} items @param {string} field */
+function distinct(items, field) {
+  const seen = [];
+  items.forEach((s) => {
+    if (s[field] && seen.indexOf(s[field]) < 0) seen.push(s[field]);
+  });
+  return seen;
+}
+
+Component({
+  behaviors: [loadable],
+  data: {
+    pendingId: 0,
+    pending: null,
+    originalText: '',
+    ranges: RANGES,
+    times: TIMES,
+    locations: [],
+    coaches: [],
+    filters: { range: 7, time_of_day: '', location: '', coach: '' },
+    items: [],
+    listState: 'loading',
+    busy: false,
+    balanceMinutes: 0,
+    balanceText: '',
+    useCompensation: false,
+    hasLonger: false,
+  },
+  methods: {
+    onLoad(query) {
+      this.setData({ pendingId: Number(query.pending_id) });
+      this.reload();
+    },
+    fetch() {
+      const balance = api.compensationBalance().catch(() => null);
+      return Promise.all([api.pendingMakeups(), balance]).then(([data, bal]) => {
+        const pending = ((data && data.items) || []).find((p) => p.pending_id === this.data.pendingId);
+        if (!pending || pending.status !== 'open') return false;
+        const minutes = (bal && bal.total_minutes) || 0;
+        this.setData({
+          balanceMinutes: minutes,
+          balanceText: time.formatMinutes(minutes),
+          pending,
+          originalText: `${pending.course_name} · L${pending.level} · ${time.formatMinutes(pending.duration_minutes)} · 原价${format.price(pending.price)}`,
+        });
+        return this.loadAvailable().then(() => true);
+      });
+    },
+    loadAvailable() {
+      const { filters, pendingId } = this.data;
+      const now = Date.now();
+      this.setData({ listState: 'loading' });
+      return api
+        .availableMakeups({
+          pending_id: pendingId,
+          date_from: time.clubDate(now),
+          date_to: time.clubDate(now, filters.range - 1),
+          time_of_day: filters.time_of_day,
+          location: filters.location,
+          coach: filters.coach,
+        })
+        .then((data) => {
+          const items = ((data && data.items) || []).map((s) => ({ ...s, key: `${s.course_schedule_id}-${s.booking_date}` }));
+          /** @type {Record<string, any>} */
+          const update = {
+            items,
+            listState: items.length ? 'ready' : 'empty',
+            hasLonger: items.some((s) => s.duration_difference < 0),
+          };
+          // Location and coach choices come from the unfiltered list, so they never vanish.
+          if (!filters.location && !filters.coach) {
+            update.locations = distinct(items, 'location');
+            update.coaches = distinct(items, 'coach');
+          }
+          this.setData(update);
+        })
+        .catch((err) => {
+          this.setData({ listState: 'error' });
+          showError(err);
+        });
+    },
+    onFilter(e) {
+      const { key, value } = e.currentTarget.dataset;
+      const current = /** @type {any} */ (this.data.filters)[key];
+      const next = key === 'range' ? Number(value) : current === value ? '' : value;
+      this.setData({ filters: { ...this.data.filters, [key]: next } });
+      this.loadAvailable();
+    },
+    onToggleCompensation() {
+      this.setData({ useCompensation: !this.data.useCompensation });
+    },
+    onSelect(e) {
+      if (this.data.busy) return;
+      this.book(e.detail.session, false);
+    },
+    /** @param {any} session @param {boolean} acceptShorter */
+    book(session, acceptShorter) {
+      const { pending } = this.data;
+      /** @type {Record<string, any>} */
+      const body = { pending_id: pending.pending_id, course_schedule_id: session.course_schedule_id, booking_date: session.booking_date };
+      if (acceptShorter) body.accept_shorter = true;
+      // A longer class gives the extra minutes for free unless the parent chose to pay them from credits (M4).
+      if (this.data.useCompensation && session.duration_difference < 0) body.use_compensation = true;
+      this.setData({ busy: true });
+      wx.showLoading({ title: '预约中', mask: true });
+      return api
+        .bookMakeup(body)
+        .then((result) => {
+          wx.hideLoading();
+          this.goSuccess(session, result);
+        })
+        .catch((err) => {
+          wx.hideLoading();
+          if (err.code === 40908) this.askShorter(session, err.message);
+          else if (err.code === 40906) this.offerWaitlist(session, err.message);
+          else {
+            showError(err);
+            this.loadAvailable();
+          }
+        })
+        .then(() => this.setData({ busy: false }));
+    },
+    /** The server's sentence 本课程仅{X}，比您原课程少{Y}，是否确认预约？ decides the wording. */
+    askShorter(session, message) {
+      wx.showModal({
+        title: '补课时长较短',
+        content: message,
+        confirmText: '确认预约',
+        cancelText: '再看看',
+        success: (res) => {
+          if (res.confirm) this.book(session, true);
+        },
+      });
+    },
+    offerWaitlist(session, message) {
+      wx.showModal({
+        title: '课程已满员',
+        content: message || '课程已满员，是否加入候补',
+        confirmText: '加入候补',
+        cancelText: '换一节',
+        success: (res) => {
+          if (!res.confirm) {
+            this.loadAvailable();
+            return;
+          }
+          requestWaitlistGrants()
+            .then(() =>
+              api.joinWaitlist({
+                profile_id: this.data.pending.profile_id,
+                course_schedule_id: session.course_schedule_id,
+                booking_date: session.booking_date,
+              }),
+            )
+            .then((data) => wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 }))
+            .catch(showError);
+        },
+      });
+    },
+    goSuccess(session, result) {
+      const { pending } = this.data;
+      const q = {
+        id: result.makeup_booking_id,
+        course: session.course_name,
+        child: pending.profile_name,
+        starts_at: session.starts_at,
+        location: session.location,
+        minutes: session.duration_minutes,
+        original: pending.duration_minutes,
+        price: session.original_price === undefined ? pending.price : session.original_price,
+        type: result.completion_type,
+        created: result.compensation_created || 0,
+        used: result.compensation_used || 0,
+        remaining: result.remaining_compensation || 0,
+      };
+      const query = Object.keys(q)
+        .map((k) => `${k}=${encodeURIComponent(String(/** @type {any} */ (q)[k]))}`)
+        .join('&');
+      wx.redirectTo({ url: `/pages/makeup/success?${query}` });
+    },
+  },
+});

@@ -1,0 +1,89 @@
+// My waitlist: every entry of every child, active ones first; a popup when a seat is waiting.
+const loadable = require('../../behaviors/loadable');
+const api = require('../../utils/api');
+const time = require('../../utils/time');
+const { isActive } = require('../../utils/states');
+const { showError } = require('../../utils/request');
+
+/** The popup shown for an entry with an open offer. @param {any} entry */
+function offerNotice(entry) {
+  const offer = entry.offer || {};
+  return {
+    waitlist_id: entry.waitlist_id,
+    type: offer.kind === 'hold' ? 'hold_for_you' : 'spot_available',
+    title: offer.kind === 'hold' ? '名额为您保留' : '候补名额空出',
+    body: `${entry.profile_name}的「${entry.course_name}」（${time.formatDateTime(entry.starts_at)}）有名额了，请在截止前确认预约。`,
+    data: { waitlist_id: entry.waitlist_id, deadline: offer.grace_until || offer.deadline },
+  };
+}
+
+Component({
+  behaviors: [loadable],
+  data: {
+    active: [],
+    finished: [],
+    popup: null,
+    popupShown: false,
+    dismissed: 0,
+  },
+  methods: {
+    onLoad() {
+      this.reload();
+    },
+    onShow() {
+      if (this.data.state === 'ready' || this.data.state === 'empty') this.reload();
+    },
+    fetch() {
+      return api.myWaitlist().then((data) => {
+        const items = (data && data.items) || [];
+        const active = items.filter(isActive);
+        const finished = items.filter((e) => !isActive(e));
+        const notified = active.find((e) => e.status === 'notified' && e.offer);
+        const popup = notified ? offerNotice(notified) : null;
+        this.setData({
+          active,
+          finished,
+          popup,
+          popupShown: !!popup && popup.waitlist_id !== this.data.dismissed,
+        });
+        return items.length > 0;
+      });
+    },
+    onOpen(e) {
+      wx.navigateTo({ url: `/pages/waitlist/detail?id=${e.detail.id}` });
+    },
+    onRespond(e) {
+      wx.navigateTo({ url: `/pages/waitlist/offer?id=${e.detail.id}` });
+    },
+    onCancel(e) {
+      const id = e.detail.id;
+      wx.showModal({
+        title: '取消候补',
+        content: '确定取消候补吗？取消后如需候补要重新排队。',
+        confirmText: '取消候补',
+        cancelText: '再想想',
+        success: (res) => {
+          if (!res.confirm) return;
+          api
+            .leaveWaitlist(id)
+            .then(() => {
+              wx.showToast({ title: '已取消候补', icon: 'success' });
+              return this.reload();
+            })
+            .catch(showError);
+        },
+      });
+    },
+    onPopupAction() {
+      const id = this.data.popup.waitlist_id;
+      this.setData({ popupShown: false, dismissed: id });
+      wx.navigateTo({ url: `/pages/waitlist/offer?id=${id}` });
+    },
+    onPopupClose() {
+      this.setData({ popupShown: false, dismissed: this.data.popup ? this.data.popup.waitlist_id : 0 });
+    },
+    onBrowse() {
+      wx.switchTab({ url: '/pages/sessions/index' });
+    },
+  },
+});

@@ -1,0 +1,144 @@
+const { installWx, ok, fail } = require('../helpers/wx-mock');
+const { mountPage, allText, text, tap, flush } = require('../helpers/mount');
+const fx = require('../fixtures');
+
+beforeEach(() => jest.useFakeTimers({ now: fx.NOW }));
+afterEach(() => jest.useRealTimers());
+
+const routes = (extra = {}) => ({
+  'GET /api/v1/makeup/pending': ok({ items: fx.pendingMakeups }),
+  'GET /api/v1/makeup/available': ok({ items: fx.availableMakeups }),
+  ...extra,
+});
+
+test('shows the original class and candidates with ¥180 struck and ¥0', async () => {
+  const { server } = installWx({ routes: routes() });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  expect(server.callsTo('GET', '/api/v1/makeup/available')[0].data).toEqual({
+    pending_id: 21, date_from: '2026-11-23', date_to: '2026-11-29',
+  });
+  expect(allText(page)).toContain('少儿体操提高班 · L3 · 2小时 · 原价¥180');
+  const cards = page.querySelectorAll('.candidate');
+  expect(cards).toHaveLength(3);
+  expect(text(cards[0], '.price-old')).toBe('¥180');
+  expect(text(cards[0], '.price-new')).toBe('¥0');
+  expect(text(cards[0], '.hint')).toBe('补课时长比原课程少30分钟');
+});
+
+test('filters go to the server; location/coach choices come from the results', async () => {
+  const { server } = installWx({ routes: routes() });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  expect(page.querySelectorAll('.location').map((c) => c.dom.textContent)).toEqual(['浦东馆', '徐汇馆']);
+  expect(page.querySelectorAll('.coach').map((c) => c.dom.textContent)).toEqual(['王教练', '李教练']);
+  await tap(page.querySelectorAll('.range')[1]);
+  await tap(page.querySelectorAll('.time')[3]);
+  server.routes['GET /api/v1/makeup/available'] = ok({ items: [] });
+  await tap(page.querySelectorAll('.location')[1]);
+  const last = server.callsTo('GET', '/api/v1/makeup/available').pop().data;
+  expect(last).toEqual({ pending_id: 21, date_from: '2026-11-23', date_to: '2026-12-06', time_of_day: 'evening', location: '徐汇馆' });
+  expect(allText(page)).toContain('暂无符合条件的补课课程');
+  expect(page.querySelectorAll('.location')).toHaveLength(2);
+  await tap(page.querySelectorAll('.location')[1]);
+  expect(server.callsTo('GET', '/api/v1/makeup/available').pop().data.location).toBeUndefined();
+});
+
+test('a shorter class: the 40908 sentence is shown in a modal and confirming resubmits with accept_shorter', async () => {
+  const message = '本课程仅1小时30分钟，比您原课程少30分钟，是否确认预约？';
+  const { server } = installWx({
+    routes: routes({
+      'POST /api/v1/makeup/book': (req) =>
+        (req.data.accept_shorter ? ok(fx.makeupBooked, 201) : fail(409, 40908, message)),
+    }),
+  });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  await tap(page.querySelectorAll('.candidate')[0], '.btn-select');
+  await flush();
+  expect(wx.showModal.mock.calls[0][0]).toMatchObject({ content: message, confirmText: '确认预约' });
+  const posts = server.callsTo('POST', '/api/v1/makeup/book');
+  expect(posts[0].data).toEqual({ pending_id: 21, course_schedule_id: 201, booking_date: '2026-11-25' });
+  expect(posts[1].data).toEqual({ pending_id: 21, course_schedule_id: 201, booking_date: '2026-11-25', accept_shorter: true });
+  const url = wx.redirectTo.mock.calls[0][0].url;
+  expect(url).toMatch(/^\/pages\/makeup\/success\?id=41&course=/);
+  expect(url).toContain(`course=${encodeURIComponent('少儿体操基础班')}`);
+  expect(url).toContain('type=partial&created=30');
+});
+
+test('refusing the shorter class books nothing', async () => {
+  const { server } = installWx({
+    modalConfirm: false,
+    routes: routes({ 'POST /api/v1/makeup/book': fail(409, 40908, '本课程仅1小时，比您原课程少1小时，是否确认预约？') }),
+  });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  await tap(page.querySelectorAll('.candidate')[2], '.btn-select');
+  expect(server.callsTo('POST', '/api/v1/makeup/book')).toHaveLength(1);
+  expect(wx.redirectTo).not.toHaveBeenCalled();
+  expect(page.data.busy).toBe(false);
+});
+
+test('a class that filled up offers its waitlist', async () => {
+  const { server } = installWx({
+    subscribe: { errMsg: 'ok', TEMPLATE_ID_SPOT_AVAILABLE: 'accept' },
+    routes: routes({
+      'POST /api/v1/makeup/book': fail(409, 40906, '课程已满员，是否加入候补'),
+      'POST /api/v1/notifications/grants': ok({ recorded: 1 }),
+      'POST /api/v1/waitlist/join': ok({ waitlist_id: 60, position: 2 }, 201),
+    }),
+  });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  await tap(page.querySelectorAll('.candidate')[1], '.btn-select');
+  await flush();
+  expect(wx.showModal.mock.calls[0][0]).toMatchObject({ content: '课程已满员，是否加入候补', confirmText: '加入候补' });
+  expect(server.callsTo('POST', '/api/v1/waitlist/join')[0].data).toEqual({ profile_id: 1, course_schedule_id: 202, booking_date: '2026-11-27' });
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '您是第2位候补' }));
+});
+
+test('with credits, a longer class can be paid from compensation when the parent ticks the box', async () => {
+  const longer = fx.makeupSession({ course_schedule_id: 204, booking_date: '2026-11-29', duration_minutes: 150, duration_difference: -30, hint: '' });
+  const { server } = installWx({
+    routes: routes({
+      'GET /api/v1/compensation/balance': ok(fx.compensationBalance),
+      'GET /api/v1/makeup/available': ok({ items: [fx.availableMakeups[1], longer] }),
+      'POST /api/v1/makeup/book': ok({ ...fx.makeupBooked, completion_type: 'extra', compensation_created: 0, compensation_used: 30 }, 201),
+    }),
+  });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  expect(allText(page)).toContain('多出的时长用课时补偿抵扣（可用1小时30分钟）');
+  const cards = page.querySelectorAll('.candidate');
+  expect(text(cards[1], '.hint')).toBe('补课时长比原课程多30分钟');
+  await tap(cards[1], '.btn-select');
+  expect(server.callsTo('POST', '/api/v1/makeup/book')[0].data.use_compensation).toBeUndefined();
+  await tap(page, '.use-comp');
+  await tap(cards[1], '.btn-select');
+  await tap(cards[0], '.btn-select');
+  const posts = server.callsTo('POST', '/api/v1/makeup/book');
+  expect(posts[1].data).toEqual({ pending_id: 21, course_schedule_id: 204, booking_date: '2026-11-29', use_compensation: true });
+  expect(posts[2].data.use_compensation).toBeUndefined();
+});
+
+test('no compensation choice without credits or without a longer class', async () => {
+  const longer = fx.makeupSession({ course_schedule_id: 204, duration_minutes: 150, duration_difference: -30 });
+  installWx({ routes: routes({ 'GET /api/v1/makeup/available': ok({ items: [longer] }) }) });
+  const noCredits = await mountPage('pages/makeup/select', { pending_id: '21' });
+  expect(noCredits.querySelector('.use-comp')).toBeUndefined();
+  installWx({ routes: routes({ 'GET /api/v1/compensation/balance': ok(fx.compensationBalance) }) });
+  const noLonger = await mountPage('pages/makeup/select', { pending_id: '21' });
+  expect(noLonger.querySelector('.use-comp')).toBeUndefined();
+});
+
+test('other booking errors are shown and the list reloads', async () => {
+  const { server } = installWx({ routes: routes({ 'POST /api/v1/makeup/book': fail(409, 40910, '该时间段已有其他课程') }) });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  await tap(page.querySelectorAll('.candidate')[1], '.btn-select');
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '该时间段已有其他课程' }));
+  expect(server.callsTo('GET', '/api/v1/makeup/available')).toHaveLength(2);
+  expect(wx.hideLoading).toHaveBeenCalled();
+});
+
+test('unknown or already booked pending → empty; candidates failing → inline error', async () => {
+  installWx({ routes: routes() });
+  expect(allText(await mountPage('pages/makeup/select', { pending_id: '22' }))).toContain('这条待补课已安排或不存在');
+  installWx({ routes: routes({ 'GET /api/v1/makeup/available': fail(503, 50300, '服务暂时不可用') }) });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  expect(allText(page)).toContain('补课课程加载失败');
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '服务暂时不可用' }));
+});

@@ -1,0 +1,120 @@
+const { installWx, ok, fail } = require('../helpers/wx-mock');
+const { mountPage, allText, text, tap, flush } = require('../helpers/mount');
+const fx = require('../fixtures');
+
+const query = (s) => ({ course_schedule_id: String(s.course_schedule_id), booking_date: s.booking_date });
+
+function routes(sessionList) {
+  return {
+    'GET /api/v1/profiles': ok({ items: fx.profiles }),
+    'GET /api/v1/sessions': ok({ items: sessionList }),
+  };
+}
+
+test('a full session shows 已满员, 候补: X/Y人 and 加入候补', async () => {
+  const { server } = installWx({ routes: routes([fx.sessions[0]]) });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+  expect(server.callsTo('GET', '/api/v1/sessions')[0].data).toEqual({ date_from: '2026-11-23', date_to: '2026-11-23' });
+  expect(text(page, '.name')).toBe('少儿体操基础班');
+  expect(text(page, '.state-tag')).toBe('已满员');
+  expect(text(page, '.waitlist')).toBe('候补: 3/8人');
+  expect(text(page, '.main-btn')).toBe('加入候补');
+  expect(allText(page)).toContain('11月23日 周一 19:00');
+  expect(allText(page)).toContain('¥180');
+});
+
+test('joining asks for subscribe messages in the tap, reports grants, joins and shows the position', async () => {
+  const joined = fx.session({ waitlist_count: 4, mine: [{ profile_id: 1, state: 'waitlisted', waitlist_id: 30, position: 4 }] });
+  let calls = 0;
+  const { server } = installWx({
+    subscribe: { errMsg: 'requestSubscribeMessage:ok', TEMPLATE_ID_SPOT_AVAILABLE: 'accept', TEMPLATE_ID_SEAT_TAKEN: 'accept', TEMPLATE_ID_HOLD_FOR_YOU: 'reject' },
+    routes: {
+      ...routes([]),
+      'GET /api/v1/sessions': () => ok({ items: [calls++ === 0 ? fx.sessions[0] : joined] }),
+      'POST /api/v1/notifications/grants': ok({ recorded: 3 }),
+      'POST /api/v1/waitlist/join': ok({ waitlist_id: 30, position: 4, waitlist_count: 4, waitlist_capacity: 8, estimated_wait_time: '2-3天' }, 201),
+    },
+  });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+  await tap(page, '.main-btn');
+  await flush();
+  expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+  expect(server.callsTo('POST', '/api/v1/notifications/grants')[0].data.results).toEqual({
+    TEMPLATE_ID_SPOT_AVAILABLE: 'accept', TEMPLATE_ID_SEAT_TAKEN: 'accept', TEMPLATE_ID_HOLD_FOR_YOU: 'reject',
+  });
+  expect(server.callsTo('POST', '/api/v1/waitlist/join')[0].data).toEqual({ profile_id: 1, course_schedule_id: 101, booking_date: '2026-11-23' });
+  const posts = server.calls.filter((c) => c.method === 'POST').map((c) => c.path);
+  expect(posts).toEqual(['/api/v1/notifications/grants', '/api/v1/waitlist/join']);
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '您是第4位候补' }));
+  expect(text(page, '.state-tag')).toBe('已候补');
+  expect(text(page, '.main-btn')).toBe('取消候补');
+  expect(allText(page)).toContain('您是第4位候补，有名额时会第一时间通知您');
+  expect(page.data.busy).toBe(false);
+});
+
+test('join still happens when the parent refuses the subscribe messages; API errors are shown', async () => {
+  const { server } = installWx({
+    subscribe: 'fail',
+    routes: { ...routes([fx.sessions[0]]), 'POST /api/v1/waitlist/join': fail(409, 40901, '候补队列已满，请选择其他课程') },
+  });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+  await tap(page, '.main-btn');
+  await flush();
+  expect(server.callsTo('POST', '/api/v1/notifications/grants')).toHaveLength(0);
+  expect(server.callsTo('POST', '/api/v1/waitlist/join')).toHaveLength(1);
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '候补队列已满，请选择其他课程', icon: 'none' }));
+});
+
+test('已候补 → 取消候补 asks first, then leaves the queue', async () => {
+  const { server } = installWx({
+    routes: { ...routes([fx.sessions[1]]), 'DELETE /api/v1/waitlist/12': ok({ waitlist_id: 12, status: 'cancelled' }) },
+  });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[1]));
+  expect(text(page, '.state-tag')).toBe('已候补');
+  expect(text(page, '.waitlist')).toBe('候补: 2/5人');
+  await tap(page, '.main-btn');
+  expect(wx.showModal.mock.calls[0][0].content).toContain('确定取消候补吗');
+  expect(server.callsTo('DELETE', '/api/v1/waitlist/12')).toHaveLength(1);
+  expect(wx.showToast).toHaveBeenCalledWith({ title: '已取消候补', icon: 'success' });
+});
+
+test('declining the cancel modal keeps the entry', async () => {
+  const { server } = installWx({ modalConfirm: false, routes: routes([fx.sessions[1]]) });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[1]));
+  await tap(page, '.main-btn');
+  expect(server.callsTo('DELETE', '/api/v1/waitlist/12')).toHaveLength(0);
+});
+
+test('an offered seat leads to the offer page; an open session books directly', async () => {
+  installWx({ routes: routes([fx.sessions[2]]) });
+  const offered = await mountPage('pages/sessions/detail', query(fx.sessions[2]));
+  expect(text(offered, '.main-btn')).toBe('有名额，立即预约');
+  await tap(offered, '.main-btn');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/waitlist/offer?id=11' });
+
+  const { server } = installWx({ routes: { ...routes([fx.sessions[3]]), 'POST /api/v1/bookings': ok({ booking_id: 9 }, 201) } });
+  const open = await mountPage('pages/sessions/detail', query(fx.sessions[3]));
+  expect(text(open, '.main-btn')).toBe('立即预约');
+  await tap(open, '.main-btn');
+  expect(server.callsTo('POST', '/api/v1/bookings')[0].data).toEqual({ profile_id: 1, course_schedule_id: 104, booking_date: '2026-11-25' });
+  expect(wx.showToast).toHaveBeenCalledWith({ title: '预约成功', icon: 'success' });
+});
+
+test('disabled states do nothing when tapped', async () => {
+  const { server } = installWx({ routes: routes([fx.sessions[4]]) });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[4]));
+  expect(text(page, '.main-btn')).toBe('候补已满');
+  expect(allText(page)).toContain('候补队列已满，请选择其他课程');
+  await tap(page, '.main-btn');
+  expect(server.calls.filter((c) => c.method !== 'GET')).toHaveLength(0);
+});
+
+test('unknown session shows the empty state; failures show the error state', async () => {
+  installWx({ routes: routes([]) });
+  const missing = await mountPage('pages/sessions/detail', { course_schedule_id: '999', booking_date: '2026-11-23' });
+  expect(allText(missing)).toContain('课程不存在或已结束');
+  installWx({ routes: { ...routes([]), 'GET /api/v1/profiles': fail(500, 50000, '服务器开小差了') } });
+  const broken = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+  expect(allText(broken)).toContain('服务器开小差了');
+  expect(allText(broken)).toContain('重新加载');
+});

@@ -1,0 +1,104 @@
+const { installWx, ok, fail, NETWORK_DOWN } = require('../helpers/wx-mock');
+const { mountPage, allText, text, tap, flush } = require('../helpers/mount');
+const fx = require('../fixtures');
+
+beforeEach(() => jest.useFakeTimers({ now: fx.NOW }));
+afterEach(() => jest.useRealTimers());
+
+const routes = (extra = {}) => ({ 'GET /api/v1/waitlist/my': ok({ items: fx.waitlist }), ...extra });
+
+test('offer → begin → confirm → won', async () => {
+  const { server } = installWx({
+    routes: routes({
+      'PUT /api/v1/waitlist/11/respond': (req) =>
+        (req.data.action === 'begin'
+          ? ok({ verdict: 'began', grace_until: '2026-11-23T12:47:00+08:00' })
+          : ok({ verdict: 'won', booking_id: 501 })),
+    }),
+  });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  expect(text(page, '.stage-title')).toBe('有名额空出！');
+  expect(allText(page)).toContain('先确认者得。还剩5分钟决策时间');
+  expect(allText(page)).toContain('剩余确认时间05:00');
+
+  jest.advanceTimersByTime(60 * 1000);
+  expect(allText(page)).toContain('还剩4分钟决策时间');
+
+  await tap(page, '.btn-begin');
+  expect(server.callsTo('PUT', '/api/v1/waitlist/11/respond')[0].data).toEqual({ action: 'begin' });
+  // the grace period (12:47) outlasts the deadline (12:45): the countdown follows it
+  expect(text(page, '.stage-title')).toBe('确认预约？还剩6分钟决策时间');
+  expect(allText(page)).toContain('06:00');
+
+  await tap(page, '.btn-confirm');
+  expect(server.callsTo('PUT', '/api/v1/waitlist/11/respond')[1].data).toEqual({ action: 'confirm' });
+  expect(text(page, '.verdict-title')).toBe('预约成功');
+  expect(text(page, '.verdict-text')).toBe('已为小明预约「亲子体操」（11月24日 周二 16:00），请准时上课。');
+  expect(page.querySelector('.timer')).toBeUndefined();
+  expect(jest.getTimerCount()).toBe(0);
+});
+
+test('someone else was faster → 名额已被抢占', async () => {
+  installWx({ routes: routes({ 'PUT /api/v1/waitlist/11/respond': fail(409, 40907, '名额已被抢占', { verdict: 'taken' }) }) });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  await tap(page, '.btn-begin');
+  expect(text(page, '.verdict-title')).toBe('名额已被抢占');
+  expect(allText(page)).toContain('您仍在候补队列中');
+  await tap(page, '.btn-my');
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/waitlist/index' });
+});
+
+test('a late confirm → 410 with the expiry sentence', async () => {
+  installWx({
+    routes: routes({
+      'PUT /api/v1/waitlist/11/respond': fail(410, 41000, '候补确认已过期，名额已顺位给下一位候补用户', { verdict: 'expired' }),
+    }),
+  });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  await tap(page, '.btn-begin');
+  expect(text(page, '.verdict-text')).toBe('候补确认已过期，名额已顺位给下一位候补用户');
+});
+
+test('the countdown running out ends the offer on screen', async () => {
+  installWx({ routes: routes() });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  jest.advanceTimersByTime(5 * 60 * 1000);
+  await flush();
+  expect(text(page, '.verdict-title')).toBe('确认已过期');
+  expect(text(page, '.verdict-text')).toBe('候补确认已过期，名额已顺位给下一位候补用户');
+  expect(page.querySelector('.btn-begin')).toBeUndefined();
+});
+
+test('declining asks first and keeps the place in the queue', async () => {
+  const { server } = installWx({ routes: routes({ 'PUT /api/v1/waitlist/11/respond': ok({ verdict: 'declined' }) }) });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  await tap(page, '.btn-decline');
+  expect(wx.showModal).toHaveBeenCalled();
+  expect(server.callsTo('PUT', '/api/v1/waitlist/11/respond')[0].data).toEqual({ action: 'decline' });
+  expect(text(page, '.verdict-title')).toBe('已放弃本次名额');
+});
+
+test('a network failure during confirm keeps the flow open and tells the parent', async () => {
+  installWx({ routes: routes({ 'PUT /api/v1/waitlist/11/respond': NETWORK_DOWN }) });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  await tap(page, '.btn-begin');
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '网络不给力，请检查网络后重试' }));
+  expect(page.data.phase).toBe('offer');
+  expect(page.data.busy).toBe(false);
+});
+
+test('entries without an offer: waiting, confirmed, expired, unknown', async () => {
+  installWx({ routes: routes() });
+  expect(allText(await mountPage('pages/waitlist/offer', { id: '12' }))).toContain('当前没有待确认的名额');
+  expect(text(await mountPage('pages/waitlist/offer', { id: '13' }), '.verdict-title')).toBe('预约成功');
+  expect(text(await mountPage('pages/waitlist/offer', { id: '14' }), '.verdict-title')).toBe('确认已过期');
+  expect(allText(await mountPage('pages/waitlist/offer', { id: '99' }))).toContain('找不到这条候补记录');
+});
+
+test('a hold offer says the seat is kept for this parent', async () => {
+  const held = { ...fx.waitlist[0], offer: { kind: 'hold', deadline: '2026-11-23T12:50:00+08:00', grace_until: null } };
+  installWx({ routes: { 'GET /api/v1/waitlist/my': ok({ items: [held] }) } });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  expect(text(page, '.stage-title')).toBe('名额为您保留中');
+  expect(allText(page)).toContain('还剩10分钟决策时间');
+});

@@ -1,0 +1,53 @@
+// Words and destinations for the notification types of design N1.
+const TYPES = {
+  spot_available: { label: '名额空出', color: 'danger' },
+  seat_taken: { label: '名额已被抢占', color: 'default' },
+  hold_for_you: { label: '名额为您保留', color: 'danger' },
+  offer_expired: { label: '确认已过期', color: 'default' },
+  waitlist_expired: { label: '候补已截止', color: 'default' },
+  position_changed: { label: '候补位置更新', color: 'primary' },
+  makeup_booked: { label: '补课预约成功', color: 'success' },
+  makeup_cancelled: { label: '补课已取消', color: 'default' },
+  compensation_expiring: { label: '补偿即将过期', color: 'warning' },
+};
+
+/** @param {string} type */
+function typeInfo(type) {
+  return /** @type {any} */ (TYPES)[type] || { label: '通知', color: 'default' };
+}
+
+/**
+ * Where tapping a notification takes the parent.
+ * @param {{type: string, data?: any}} n
+ */
+function targetUrl(n) {
+  const data = n.data || {};
+  switch (n.type) {
+    case 'spot_available':
+    case 'hold_for_you':
+      return data.waitlist_id ? `/pages/waitlist/offer?id=${data.waitlist_id}` : '/pages/waitlist/index';
+    case 'seat_taken':
+    case 'offer_expired':
+    case 'waitlist_expired':
+    case 'position_changed':
+      return data.waitlist_id ? `/pages/waitlist/detail?id=${data.waitlist_id}` : '/pages/waitlist/index';
+    case 'makeup_booked':
+    case 'makeup_cancelled':
+      return '/pages/my-bookings/makeup/index';
+    case 'compensation_expiring':
+      return '/pages/makeup/compensation';
+    default:
+      return '';
+  }
+}
+
+const TAB_PAGES = ['/pages/sessions/index', '/pages/waitlist/index', '/pages/makeup/index', '/pages/notifications/index'];
+
+/** Navigates to a page, using switchTab for tab bar pages. @param {string} url */
+function go(url) {
+  if (!url) return;
+  if (TAB_PAGES.indexOf(url) >= 0) wx.switchTab({ url });
+  else wx.navigateTo({ url });
+}
+
+module.exports = { typeInfo, targetUrl, go };
