@@ -5,6 +5,8 @@
 pub mod db;
 pub mod notify;
 
+mod offer_activities;
 mod waitlist_activities;
 
+pub use offer_activities::OfferActivities;
 pub use waitlist_activities::WaitlistActivities;

@@ -21,6 +21,7 @@ pub mod codes {
     pub const ALREADY_WAITING: u32 = 40904;
     pub const ALREADY_BOOKED: u32 = 40905;
     pub const SESSION_FULL: u32 = 40906;
+    pub const SEAT_TAKEN: u32 = 40907;
     pub const GONE: u32 = 41000;
     pub const UNPROCESSABLE: u32 = 42200;
     pub const RATE_LIMITED: u32 = 42900;
@@ -51,6 +52,15 @@ pub enum ApiError {
     /// 429
     #[error("{0}")]
     RateLimited(String),
+    /// A business answer that is not a success but carries data (an offer verdict:
+    /// 409 taken, 410 expired).
+    #[error("{message}")]
+    Verdict {
+        status: StatusCode,
+        code: u32,
+        message: String,
+        data: Value,
+    },
     /// 503: a dependency (数据库 / Temporal / 微信) does not answer.
     #[error("{0}暂时不可用，请稍后再试")]
     Unavailable(&'static str),
@@ -91,6 +101,7 @@ impl ApiError {
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::UNPROCESSABLE),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
+            Self::Verdict { status, code, .. } => (*status, *code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, codes::UNAVAILABLE),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
@@ -107,6 +118,7 @@ impl IntoResponse for ApiError {
         }
         let data = match &self {
             Self::InvalidInput { field, .. } => serde_json::json!({ "field": field }),
+            Self::Verdict { data, .. } => data.clone(),
             _ => Value::Null,
         };
         (

@@ -41,3 +41,142 @@ pub async fn ensure_cutoff_workflow(
         }
     }
 }
+
+use std::time::Duration;
+use temporalio_client::errors::{WorkflowUpdateError, WorkflowUpdateWithStartError};
+use temporalio_client::{RpcOptions, WorkflowExecuteUpdateOptions, WorkflowUpdateWithStartOptions};
+use workflows::WaitlistOfferWorkflow;
+use workflows::offer::{
+    OfferInput, Release, ReleaseOutcome, RespondInput, Verdict, offer_workflow_id,
+};
+use workflows::search_attributes::OFFER_PHASE;
+use workflows::settings::ClassSettings;
+
+/// How long a parent waits for a workflow's answer before getting a 503.
+const UPDATE_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn rpc_options() -> RpcOptions {
+    RpcOptions::builder().timeout(UPDATE_TIMEOUT).build()
+}
+
+/// O1, workflow-first: starts (or joins) `waitlist-offer/{session}/{release}` and waits for
+/// its release step. The seat is released by the workflow's first activity, so a crash can
+/// never leave a released seat without its offer.
+pub async fn release_seat(
+    state: &AppState,
+    session: SessionKey,
+    starts_at: DateTime<Utc>,
+    settings: ClassSettings,
+    release: Release,
+) -> Result<ReleaseOutcome, ApiError> {
+    let client = state.temporal.client().await?;
+    let workflow_id = offer_workflow_id(session, &release);
+    let options = WorkflowUpdateWithStartOptions::new(
+        state.temporal.task_queue().to_string(),
+        workflow_id.clone(),
+        WorkflowIdConflictPolicy::UseExisting,
+    )
+    .search_attributes(SearchAttributes::new([
+        SESSION_KEY.value_set(session.to_string()),
+        OFFER_PHASE.value_set("releasing".to_string()),
+    ]))
+    .build();
+    let input = OfferInput {
+        session,
+        release,
+        settings,
+        starts_at,
+    };
+    let call = client.execute_update_with_start_workflow(
+        WaitlistOfferWorkflow::run,
+        input,
+        WaitlistOfferWorkflow::release,
+        (),
+        options,
+    );
+    match tokio::time::timeout(UPDATE_TIMEOUT, call).await {
+        Ok(Ok(outcome)) => Ok(outcome),
+        Ok(Err(e)) => {
+            tracing::warn!(%workflow_id, error = %e, "release through the offer workflow failed");
+            match e {
+                WorkflowUpdateWithStartError::Start(_) | WorkflowUpdateWithStartError::Rpc(_) => {
+                    Err(ApiError::Unavailable("Temporal"))
+                }
+                other => Err(ApiError::internal(anyhow::anyhow!("{other}"))),
+            }
+        }
+        Err(_) => {
+            tracing::warn!(%workflow_id, "release did not answer in time (no worker?)");
+            Err(ApiError::Unavailable("Temporal"))
+        }
+    }
+}
+
+/// What one offer answered to `respond`.
+pub enum OfferAnswer {
+    Verdict(Verdict),
+    /// The offer had closed: "taken" or "expired" by the validator, or the workflow is gone.
+    Closed(Option<&'static str>),
+}
+
+pub async fn respond(
+    state: &AppState,
+    workflow_id: &str,
+    input: RespondInput,
+) -> Result<OfferAnswer, ApiError> {
+    let client = state.temporal.client().await?;
+    let handle = client.get_workflow_handle::<WaitlistOfferWorkflow>(workflow_id.to_string());
+    let options = WorkflowExecuteUpdateOptions::builder()
+        .rpc_options(rpc_options())
+        .build();
+    let call = handle.execute_update(WaitlistOfferWorkflow::respond, input, options);
+    match tokio::time::timeout(UPDATE_TIMEOUT, call).await {
+        Ok(Ok(verdict)) => Ok(OfferAnswer::Verdict(verdict)),
+        Ok(Err(WorkflowUpdateError::Failed(failure))) => {
+            let taken = failure.message.contains("taken");
+            Ok(OfferAnswer::Closed(Some(if taken {
+                "taken"
+            } else {
+                "expired"
+            })))
+        }
+        Ok(Err(WorkflowUpdateError::NotFound(_))) => Ok(OfferAnswer::Closed(None)),
+        Ok(Err(WorkflowUpdateError::Rpc(status)))
+            if matches!(
+                status.code(),
+                temporalio_client::tonic::Code::NotFound
+                    | temporalio_client::tonic::Code::FailedPrecondition
+            ) =>
+        {
+            Ok(OfferAnswer::Closed(None))
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(%workflow_id, error = %e, "respond update failed");
+            Err(ApiError::Unavailable("Temporal"))
+        }
+        Err(_) => Err(ApiError::Unavailable("Temporal")),
+    }
+}
+
+/// Asks an open offer to send its current round again; `None` when it has closed.
+pub async fn resend(state: &AppState, workflow_id: &str) -> Result<Option<u32>, ApiError> {
+    let client = state.temporal.client().await?;
+    let handle = client.get_workflow_handle::<WaitlistOfferWorkflow>(workflow_id.to_string());
+    let options = WorkflowExecuteUpdateOptions::builder()
+        .rpc_options(rpc_options())
+        .build();
+    match tokio::time::timeout(
+        UPDATE_TIMEOUT,
+        handle.execute_update(WaitlistOfferWorkflow::resend, (), options),
+    )
+    .await
+    {
+        Ok(Ok(n)) => Ok(Some(n)),
+        Ok(Err(WorkflowUpdateError::Failed(_) | WorkflowUpdateError::NotFound(_))) => Ok(None),
+        Ok(Err(e)) => {
+            tracing::warn!(%workflow_id, error = %e, "resend failed");
+            Err(ApiError::Unavailable("Temporal"))
+        }
+        Err(_) => Err(ApiError::Unavailable("Temporal")),
+    }
+}

@@ -7,6 +7,7 @@ mod helpers;
 mod auth_and_ownership;
 mod health;
 mod input_validation;
+mod offers;
 mod waitlist_cutoff;
 mod waitlist_queue;
 mod wechat_login;

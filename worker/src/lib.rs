@@ -1,7 +1,7 @@
 //! The Temporal worker: every workflow and activity of the service on one task queue. Workers
 //! are stateless; run as many replicas as needed. SIGTERM drains in-flight tasks.
 
-use activities::WaitlistActivities;
+use activities::{OfferActivities, WaitlistActivities};
 use anyhow::Context;
 use sqlx::MySqlPool;
 use std::future::Future;
@@ -16,8 +16,8 @@ use temporalio_common::telemetry::{
 use temporalio_sdk::runtime::RuntimeOptions;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
-use workflows::WaitlistCutoffWorkflow;
 use workflows::config::Config;
+use workflows::{WaitlistCutoffWorkflow, WaitlistOfferWorkflow};
 
 /// How long a stopping worker lets running activities finish.
 pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(30);
@@ -63,7 +63,9 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<WaitlistCutoffWorkflow>()?
-        .register_activities(WaitlistActivities::new(deps.pool, config.club_tz))
+        .register_workflow::<WaitlistOfferWorkflow>()?
+        .register_activities(WaitlistActivities::new(deps.pool.clone(), config.club_tz))
+        .register_activities(OfferActivities::new(deps.pool, config.club_tz))
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
     let mut worker = Worker::new(runtime, deps.client, options).context("worker")?;

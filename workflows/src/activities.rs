@@ -42,3 +42,147 @@ activity_contract!(
     ExpireWaitlistAtCutoff = "waitlist.expire_at_cutoff",
     SessionKey => CutoffExpiry
 );
+
+use crate::offer::{Release, ReleaseOutcome};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseRequest {
+    pub workflow_id: String,
+    pub session: SessionKey,
+    pub release: Release,
+    pub settings: crate::settings::ClassSettings,
+    pub starts_at: DateTime<Utc>,
+}
+
+activity_contract!(
+    /// O1–O3 in one transaction under the session lock: release the seat(s), open the offer
+    /// (`waitlist_flow`), record round 1 and tell every waiting parent `spot_available`.
+    /// Idempotent per workflow id (a retry returns the recorded outcome).
+    ReleaseSeats = "offer.release",
+    ReleaseRequest => ReleaseOutcome
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRequest {
+    pub workflow_id: String,
+    pub session: SessionKey,
+    pub waitlist_id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ClaimOutcome {
+    Won {
+        booking_id: i64,
+        seats_left: u32,
+    },
+    /// The offer has no seat left (someone was faster, or ops lowered capacity).
+    NoSeat,
+    /// The entry is no longer waiting (left, expired, or the child got a seat otherwise).
+    NotActive,
+}
+
+activity_contract!(
+    /// O4: the seat claim. One transaction re-checks the offer's seats and the session's
+    /// capacity, creates the booking and confirms the entry; N seats → at most N winners.
+    ClaimSeat = "offer.claim",
+    ClaimRequest => ClaimOutcome
+);
+
+/// Notification types an offer sends after round 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferNotice {
+    SpotAvailable,
+    SeatTaken,
+    HoldForYou,
+    OfferExpired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyRequest {
+    pub workflow_id: String,
+    pub session: SessionKey,
+    pub round: u32,
+    pub notice: OfferNotice,
+    pub waitlist_ids: Vec<i64>,
+    pub deadline: Option<DateTime<Utc>>,
+}
+
+activity_contract!(
+    /// Records and delivers one notice to many entries (in-app now; WeChat joins later).
+    /// Idempotent per (offer, entry, round, type).
+    NotifyEntries = "offer.notify",
+    NotifyRequest => u32
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldRequest {
+    pub workflow_id: String,
+    pub session: SessionKey,
+    pub round: u32,
+    /// Entries that declined this offer (they keep their place in the queue, O7).
+    pub exclude: Vec<i64>,
+    pub hold_seconds: u32,
+    pub cutoff_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    pub waitlist_id: i64,
+    pub deadline: DateTime<Utc>,
+}
+
+activity_contract!(
+    /// O5: hold the seat for the first in line (not excluded), record it and tell them
+    /// `hold_for_you`. `None` when nobody is left or the seat is gone.
+    HoldForNext = "offer.hold_next",
+    HoldRequest => Option<Hold>
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LapseRequest {
+    pub workflow_id: String,
+    pub session: SessionKey,
+    pub round: u32,
+    pub waitlist_id: i64,
+}
+
+activity_contract!(
+    /// O7: a hold that lapsed unanswered expires that entry (reason `timeout`) and tells the
+    /// parent `offer_expired`; positions of the others move up.
+    ExpireHolder = "offer.expire_holder",
+    LapseRequest => ()
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseRecord {
+    pub workflow_id: String,
+    pub waitlist_id: i64,
+    pub action: crate::offer::Action,
+    pub at: DateTime<Utc>,
+    pub grace_until: Option<DateTime<Utc>>,
+}
+
+activity_contract!(
+    /// O8: records a parent's `begin`/`decline` on their latest notification of this offer.
+    RecordResponse = "offer.record_response",
+    ResponseRecord => ()
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseRequest {
+    pub workflow_id: String,
+    pub session: SessionKey,
+    pub phase: crate::offer::OfferPhase,
+    /// `waitlist_flow.expiration_reason` when not won: timeout, cutoff, queue_empty
+    pub reason: Option<String>,
+}
+
+activity_contract!(
+    /// Ends the offer in `waitlist_flow` (phase, completion time); seats it still held go back
+    /// to the session's free seats.
+    CloseOffer = "offer.close",
+    CloseRequest => ()
+);

@@ -5,12 +5,15 @@
 pub mod activities;
 pub mod config;
 pub mod ids;
+pub mod offer;
 pub mod rules;
 pub mod search_attributes;
 pub mod settings;
 pub mod telemetry;
 pub mod temporal;
 pub mod waitlist_cutoff;
+pub mod waitlist_offer;
 
 pub use ids::SessionKey;
 pub use waitlist_cutoff::{CutoffInput, CutoffOutcome, WaitlistCutoffWorkflow};
+pub use waitlist_offer::WaitlistOfferWorkflow;

@@ -2,6 +2,7 @@
 //! are part of a larger unit of work.
 
 pub mod notifications;
+pub mod offers;
 pub mod sessions;
 pub mod waitlist;
 

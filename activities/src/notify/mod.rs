@@ -1,3 +1,4 @@
 //! Notification rendering: one catalogue of texts for every type of N1.
 
+pub mod offer_notices;
 pub mod templates;

@@ -65,38 +65,6 @@ pub async fn insert(
     Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
 }
 
-/// Moves a `booked` booking to `cancelled` or `leave`; false when it no longer held a seat.
-pub async fn release(
-    conn: &mut MySqlConnection,
-    id: i64,
-    new_status: &str,
-) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query("UPDATE booking SET status = ? WHERE id = ? AND status = 'booked'")
-        .bind(new_status)
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(result.rows_affected() == 1)
-}
-
-/// M1: the pending makeup a leave creates, remembering the original course.
-pub async fn create_pending_makeup(
-    conn: &mut MySqlConnection,
-    booking_id: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO pending_makeup (profile_id, original_booking_id, course_id, course_type, level, duration_minutes, price_cents)
-         SELECT b.profile_id, b.id, c.id, c.course_type, c.level, c.duration_minutes, c.price_cents
-           FROM booking b JOIN course_schedule cs ON cs.id = b.course_schedule_id JOIN course c ON c.id = cs.course_id
-          WHERE b.id = ?
-         ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
-    )
-    .bind(booking_id)
-    .execute(&mut *conn)
-    .await
-    .map(|r| i64::try_from(r.last_insert_id()).unwrap_or(i64::MAX))
-}
-
 /// A parent's bookings from `from` on, soonest first.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MyBookingRow {

@@ -3,6 +3,7 @@
 
 pub mod bookings;
 pub mod courses;
+pub mod offers;
 pub mod profiles;
 pub mod sessions;
 pub mod settings;

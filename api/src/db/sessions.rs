@@ -88,17 +88,35 @@ pub async fn lock(conn: &mut MySqlConnection, key: SessionKey) -> Result<Option<
     Ok(row.0)
 }
 
+/// `(capacity_override, capacity_version)` of an existing session row.
+pub async fn capacity_row(
+    conn: &mut MySqlConnection,
+    key: SessionKey,
+) -> Result<(Option<i32>, i32), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT capacity_override, capacity_version FROM class_session WHERE course_schedule_id = ? AND booking_date = ?",
+    )
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_one(conn)
+    .await
+}
+
+/// Lowers (or sets) the capacity and bumps its version.
 pub async fn set_capacity(
     conn: &mut MySqlConnection,
     key: SessionKey,
     capacity: u32,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE class_session SET capacity_override = ? WHERE course_schedule_id = ? AND booking_date = ?")
-        .bind(capacity)
-        .bind(key.course_schedule_id)
-        .bind(key.booking_date)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE class_session SET capacity_override = ?, capacity_version = capacity_version + 1
+          WHERE course_schedule_id = ? AND booking_date = ?",
+    )
+    .bind(capacity)
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -120,6 +138,8 @@ pub struct RangeCounts {
     pub booked: HashMap<SessionKey, u32>,
     pub waiting: HashMap<SessionKey, u32>,
     pub capacity_override: HashMap<SessionKey, u32>,
+    /// seats open offers hold for the queue
+    pub reserved: HashMap<SessionKey, u32>,
 }
 
 pub async fn range_counts(
@@ -157,7 +177,16 @@ pub async fn range_counts(
     .bind(to)
     .fetch_all(pool)
     .await?;
+    let reserved: Vec<(i64, NaiveDate, i64)> = sqlx::query_as(
+        "SELECT course_schedule_id, booking_date, CAST(SUM(seats_open) AS SIGNED) FROM waitlist_flow
+          WHERE phase IN ('broadcast', 'hold') AND booking_date BETWEEN ? AND ? GROUP BY course_schedule_id, booking_date",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
     Ok(RangeCounts {
+        reserved: to_map(reserved),
         booked: to_map(booked),
         waiting: to_map(waiting),
         capacity_override: to_map(overrides),

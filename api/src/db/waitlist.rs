@@ -72,6 +72,7 @@ pub struct EntryRow {
     pub expiration_reason: Option<String>,
     pub position: Option<i64>,
     pub waitlist_count: i64,
+    pub booking_id: Option<i64>,
 }
 
 impl EntryRow {
@@ -90,7 +91,8 @@ fn entry_select() -> String {
                       AND w2.booking_date = w.booking_date AND w2.status IN {ACTIVE} AND w2.id <= w.id)
                 END AS position,
                 (SELECT COUNT(*) FROM waitlist w3 WHERE w3.course_schedule_id = w.course_schedule_id
-                    AND w3.booking_date = w.booking_date AND w3.status IN {ACTIVE}) AS waitlist_count
+                    AND w3.booking_date = w.booking_date AND w3.status IN {ACTIVE}) AS waitlist_count,
+                w.booking_id
            FROM waitlist w
            JOIN profile p ON p.id = w.profile_id
            JOIN course_schedule cs ON cs.id = w.course_schedule_id

@@ -5,6 +5,7 @@ use crate::db;
 use crate::envelope::{Envelope, Items, Reply};
 use crate::error::{ApiError, codes, on_unique_violation};
 use crate::extract::{ApiJson, ApiPath};
+use crate::flows;
 use crate::routes::profiles::ensure_owner;
 use crate::routes::sessions::in_club_time;
 use crate::session;
@@ -13,6 +14,8 @@ use axum::extract::State;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use workflows::offer::{Release, ReleaseOutcome, ReleaseRefusal};
+use workflows::settings::ClassSettings;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SessionRef {
@@ -53,7 +56,10 @@ pub async fn book(
     if db::bookings::profile_is_booked(&mut tx, req.profile_id, s.key).await? {
         return Err(already_booked());
     }
-    if db::sessions::booked_count(&mut tx, s.key).await? >= capacity {
+    // Seats an open offer holds belong to the waitlist, not to direct bookings.
+    let taken = db::sessions::booked_count(&mut tx, s.key).await?
+        + db::offers::reserved_seats(&mut tx, s.key).await?;
+    if taken >= capacity {
         return Err(full());
     }
     let booking_id = db::bookings::insert(&mut tx, req.profile_id, s.key, "direct")
@@ -111,12 +117,13 @@ pub struct Released {
     pub pending_makeup_id: Option<i64>,
 }
 
-/// The owner's booking that still holds a seat in a session that has not started.
+/// The owner's booking that still holds a seat in a session that has not started, with the
+/// session and its settings.
 async fn releasable(
     state: &AppState,
     parent: Parent,
     id: i64,
-) -> Result<db::bookings::BookingRow, ApiError> {
+) -> Result<(db::bookings::BookingRow, session::Session, ClassSettings), ApiError> {
     let booking = db::bookings::find(&state.pool, id)
         .await?
         .ok_or(ApiError::not_found("预约"))?;
@@ -124,33 +131,67 @@ async fn releasable(
         return Err(ApiError::Forbidden);
     }
     if booking.status != "booked" {
-        return Err(ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假"));
+        return Err(already_released());
     }
     let s = session::load(state, booking.course_schedule_id, booking.booking_date).await?;
     if Utc::now() >= s.starts_at {
-        return Err(ApiError::conflict(
-            codes::CONFLICT,
-            "课程已开始，无法取消或请假",
-        ));
+        return Err(started());
     }
-    Ok(booking)
+    let settings = s.settings(&mut *state.pool.acquire().await?).await?;
+    Ok((booking, s, settings))
+}
+
+fn already_released() -> ApiError {
+    ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假")
+}
+
+fn started() -> ApiError {
+    ApiError::conflict(codes::CONFLICT, "课程已开始，无法取消或请假")
+}
+
+/// Releases through the offer workflow (O1) and turns its refusal into the right answer.
+async fn release(
+    state: &AppState,
+    parent: Parent,
+    id: i64,
+    leave: bool,
+) -> Result<ReleaseOutcome, ApiError> {
+    let (booking, s, settings) = releasable(state, parent, id).await?;
+    let release = if leave {
+        Release::Leave { booking_id: id }
+    } else {
+        Release::Cancel { booking_id: id }
+    };
+    let outcome = flows::release_seat(
+        state,
+        booking.session(),
+        s.starts_at,
+        settings,
+        release.clone(),
+    )
+    .await?;
+    match outcome.refusal {
+        Some(ReleaseRefusal::Started) => return Err(started()),
+        Some(_) => return Err(already_released()),
+        None => {}
+    }
+    // The same booking released the other way already (cancel vs leave).
+    if outcome.release != release {
+        return Err(already_released());
+    }
+    tracing::info!(booking_id = id, session = %booking.session(), leave, seats = outcome.seats,
+        offered = outcome.offer.as_ref().map_or(0, |o| o.notified.len()), "seat released");
+    Ok(outcome)
 }
 
 #[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>)))]
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "already cancelled / started")))]
 pub async fn cancel(
     State(state): State<AppState>,
     parent: Parent,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Reply<Released>, ApiError> {
-    let booking = releasable(&state, parent, id).await?;
-    let mut tx = state.pool.begin().await?;
-    db::sessions::lock(&mut tx, booking.session()).await?;
-    if !db::bookings::release(&mut tx, id, "cancelled").await? {
-        return Err(ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假"));
-    }
-    tx.commit().await?;
-    tracing::info!(booking_id = id, session = %booking.session(), "booking cancelled");
+    release(&state, parent, id, false).await?;
     Ok(Reply::ok(Released {
         booking_id: id,
         status: "cancelled",
@@ -160,29 +201,17 @@ pub async fn cancel(
 }
 
 #[utoipa::path(post, path = "/api/v1/bookings/{id}/leave", tag = "bookings", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>)))]
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "already cancelled / started")))]
 pub async fn leave(
     State(state): State<AppState>,
     parent: Parent,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Reply<Released>, ApiError> {
-    let booking = releasable(&state, parent, id).await?;
-    let mut tx = state.pool.begin().await?;
-    db::sessions::lock(&mut tx, booking.session()).await?;
-    if !db::bookings::release(&mut tx, id, "leave").await? {
-        return Err(ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假"));
-    }
-    let pending = db::bookings::create_pending_makeup(&mut tx, id).await?;
-    tx.commit().await?;
-    tracing::info!(
-        booking_id = id,
-        pending_makeup_id = pending,
-        "leave of absence"
-    );
+    let outcome = release(&state, parent, id, true).await?;
     Ok(Reply::ok(Released {
         booking_id: id,
         status: "leave",
-        pending_makeup_id: Some(pending),
+        pending_makeup_id: outcome.pending_makeup_id,
     })
     .message("请假成功，已生成待补课记录"))
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bookings;
 pub mod health;
 pub mod notifications;
+pub mod offers;
 pub mod profiles;
 pub mod sessions;
 pub mod waitlist;
@@ -38,6 +39,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/waitlist/my", get(waitlist::mine))
         .route("/api/v1/waitlist/position/{id}", get(waitlist::position))
         .route("/api/v1/waitlist/{id}", delete(waitlist::leave))
+        .route("/api/v1/waitlist/{id}/respond", put(offers::respond))
+        .route("/api/v1/waitlist/{id}/notifications", get(offers::history))
+        .route("/api/v1/waitlist/notify", post(offers::resend))
+        .route("/api/v1/admin/offers", get(admin::offers::list))
         .route("/api/v1/notifications", get(notifications::list))
         .route(
             "/api/v1/admin/courses",

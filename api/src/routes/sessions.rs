@@ -163,7 +163,7 @@ pub async fn list(
                 location: schedule.location.clone(),
                 booked,
                 capacity,
-                is_full: booked >= capacity,
+                is_full: booked + counts.reserved.get(&s.key).copied().unwrap_or(0) >= capacity,
                 waitlist_count: counts.waiting.get(&s.key).copied().unwrap_or(0),
                 waitlist_capacity: settings.waitlist_capacity,
                 waitlist_open: now < s.cutoff_at(&settings),

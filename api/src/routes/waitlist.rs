@@ -65,7 +65,9 @@ pub async fn join(
     let snapshot = QueueSnapshot {
         now: Utc::now(),
         cutoff_at,
-        booked: db::sessions::booked_count(&mut tx, s.key).await?,
+        // seats held by an open offer count as taken: they belong to the queue
+        booked: db::sessions::booked_count(&mut tx, s.key).await?
+            + db::offers::reserved_seats(&mut tx, s.key).await?,
         capacity,
         active_entries: db::waitlist::active_count(&mut tx, s.key).await?,
         waitlist_capacity: settings.waitlist_capacity,
@@ -109,11 +111,21 @@ pub struct Entry {
     pub estimated_wait_time: Option<String>,
     /// timeout | cutoff | user_cancelled | ...
     pub expiration_reason: Option<String>,
-    /// the open offer, if any (with the offers feature)
-    pub offer: Option<serde_json::Value>,
+    /// the open offer this entry may act on, if any
+    pub offer: Option<OfferView>,
 }
 
-fn entry_view(e: EntryRow, state: &AppState) -> Entry {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferView {
+    /// broadcast (everyone waiting was told; first to confirm wins) | hold (held for you)
+    pub kind: String,
+    pub deadline: Option<DateTime<FixedOffset>>,
+    /// set after `begin`: confirm allowed until then (O6)
+    pub grace_until: Option<DateTime<FixedOffset>>,
+    pub offer_workflow_id: String,
+}
+
+fn entry_view(e: EntryRow, state: &AppState, offers: &[db::offers::OpenOfferRow]) -> Entry {
     let tz = state.config.club_tz;
     let estimated = match (e.position, e.starts_at) {
         (Some(p), Some(start)) => Some(estimated_wait_text(
@@ -136,8 +148,16 @@ fn entry_view(e: EntryRow, state: &AppState) -> Entry {
         waitlist_count: e.waitlist_count,
         joined_at: in_club_time(e.joined_at, tz),
         estimated_wait_time: estimated,
+        offer: offers
+            .iter()
+            .find(|o| o.waitlist_id == e.id)
+            .map(|o| OfferView {
+                kind: o.kind.clone(),
+                deadline: o.deadline.map(|t| in_club_time(t, tz)),
+                grace_until: o.grace_until.map(|t| in_club_time(t, tz)),
+                offer_workflow_id: o.workflow_id.clone(),
+            }),
         expiration_reason: e.expiration_reason,
-        offer: None,
     }
 }
 
@@ -148,13 +168,21 @@ pub async fn mine(
     parent: Parent,
 ) -> Result<Reply<Items<Entry>>, ApiError> {
     let rows = db::waitlist::of_parent(&state.pool, parent.user_id).await?;
+    let offers = db::offers::open_offers_of_parent(&state.pool, parent.user_id).await?;
     Ok(Reply::ok(Items {
-        items: rows.into_iter().map(|e| entry_view(e, &state)).collect(),
+        items: rows
+            .into_iter()
+            .map(|e| entry_view(e, &state, &offers))
+            .collect(),
     }))
 }
 
 /// The owner's entry: 404 unknown, 403 someone else's.
-async fn owned_entry(state: &AppState, parent: Parent, id: i64) -> Result<EntryRow, ApiError> {
+pub(crate) async fn owned_entry(
+    state: &AppState,
+    parent: Parent,
+    id: i64,
+) -> Result<EntryRow, ApiError> {
     let entry = db::waitlist::find(&state.pool, id)
         .await?
         .ok_or(ApiError::not_found("候补记录"))?;

@@ -104,6 +104,7 @@ pub async fn spawn_app_with(
         ("DATABASE_URL", api_database_url),
         ("TEMPORAL_ADDRESS", temporal_address),
         ("TEMPORAL_TASK_QUEUE", format!("e2e-{id}")),
+        ("TEMPORAL_NAMESPACE", temporal_server::next_namespace()),
         ("API_ADDR", "127.0.0.1:0".into()),
         ("JWT_SECRET", "e2e-secret-0123456789abcdef0123456789".into()),
         ("ADMIN_USERNAME", "admin".into()),

@@ -10,7 +10,24 @@ use std::time::{Duration, Instant};
 
 static ADDRESS: OnceLock<String> = OnceLock::new();
 
-/// `host:port` of the Temporal frontend the tests use.
+/// Each test runs in a namespace of its own (`e2e-<n>`): test databases all count ids from 1,
+/// so workflow ids built from business keys would otherwise meet across tests.
+pub const NAMESPACES: usize = 128;
+
+/// The next unused test namespace.
+pub fn next_namespace() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    assert!(
+        n < NAMESPACES,
+        "more than {NAMESPACES} apps in one test binary: raise NAMESPACES"
+    );
+    format!("e2e-{n}")
+}
+
+/// `host:port` of the Temporal frontend the tests use. A server given by `TEMPORAL_ADDRESS`
+/// must have the namespaces `e2e-0` … `e2e-127` with the project's search attributes.
 pub fn address() -> &'static str {
     ADDRESS.get_or_init(|| match std::env::var("TEMPORAL_ADDRESS") {
         Ok(addr) if !addr.trim().is_empty() => addr,
@@ -76,6 +93,10 @@ fn start_dev_server() -> String {
         "--log-level".into(),
         "error".into(),
     ];
+    for n in 0..NAMESPACES {
+        args.push("--namespace".into());
+        args.push(format!("e2e-{n}"));
+    }
     for (name, kind) in workflows::search_attributes::registrations() {
         args.push("--search-attribute".into());
         args.push(format!("{name}={kind}"));

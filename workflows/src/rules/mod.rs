@@ -1,4 +1,5 @@
 //! Pure business rules, unit-tested here and used by the API, the workflows and the activities.
 
+pub mod offer;
 pub mod time;
 pub mod waitlist;

@@ -5,6 +5,7 @@ use crate::db;
 use crate::envelope::{Envelope, Reply};
 use crate::error::{ApiError, codes};
 use crate::extract::{ApiJson, ApiPath};
+use crate::flows;
 use crate::routes::sessions::in_club_time;
 use crate::session;
 use crate::state::AppState;
@@ -12,6 +13,7 @@ use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use workflows::offer::{Release, ReleaseRefusal, offer_workflow_id};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueEntry {
@@ -33,6 +35,8 @@ pub struct SessionDetail {
     pub starts_at: DateTime<FixedOffset>,
     pub booked: u32,
     pub capacity: u32,
+    /// seats open offers hold for the queue
+    pub reserved_for_offers: u32,
     pub waitlist_capacity: u32,
     pub waitlist_cutoff_at: DateTime<FixedOffset>,
     /// the session's cutoff workflow in the Temporal UI
@@ -60,6 +64,7 @@ pub async fn show(
     .bind(s.key.booking_date)
     .fetch_optional(&mut *conn)
     .await?;
+    let reserved = db::offers::reserved_seats(&mut conn, s.key).await?;
     drop(conn);
     let queue = db::waitlist::of_session(&state.pool, s.key)
         .await?
@@ -82,6 +87,7 @@ pub async fn show(
         starts_at: in_club_time(s.starts_at, tz),
         booked,
         capacity: s.capacity(override_row.and_then(|r| r.0)),
+        reserved_for_offers: reserved,
         waitlist_capacity: settings.waitlist_capacity,
         waitlist_cutoff_at: in_club_time(s.cutoff_at(&settings), tz),
         cutoff_workflow_id: s.key.cutoff_workflow_id(),
@@ -98,8 +104,21 @@ pub struct CapacityInput {
 pub struct CapacityChanged {
     pub capacity: u32,
     pub booked: u32,
-    /// seats freed by this change
+    /// seats freed by this change and offered to the waitlist (O1)
     pub released: u32,
+    /// the offer workflow in the Temporal UI, when seats were released
+    pub offer_workflow_id: Option<String>,
+}
+
+fn changed_meanwhile() -> ApiError {
+    ApiError::conflict(codes::CONFLICT, "容量已被其他操作修改，请刷新后重试")
+}
+
+fn below_booked(booked: u32) -> ApiError {
+    ApiError::conflict(
+        codes::CONFLICT,
+        format!("容量不能小于已预约及候补确认中的人数（{booked}人）"),
+    )
 }
 
 #[utoipa::path(put, path = "/api/v1/admin/sessions/{schedule_id}/{date}/capacity", tag = "admin", security(("bearer" = [])),
@@ -116,23 +135,58 @@ pub async fn set_capacity(
     }
     let s = session::load(&state, schedule_id, date).await?;
     db::sessions::ensure(&state.pool, s.key, s.starts_at).await?;
+    let mut conn = state.pool.acquire().await?;
+    let settings = s.settings(&mut conn).await?;
+    let (capacity_override, version) = db::sessions::capacity_row(&mut conn, s.key).await?;
+    let booked = db::sessions::booked_count(&mut conn, s.key).await?;
+    drop(conn);
+    let before = s.capacity(capacity_override);
+
+    if input.capacity > before {
+        // Raising releases seats: through the offer workflow, workflow-first (O1).
+        let release = Release::Capacity {
+            capacity: input.capacity,
+            expected_version: i64::from(version),
+        };
+        let workflow_id = offer_workflow_id(s.key, &release);
+        let outcome = flows::release_seat(&state, s.key, s.starts_at, settings, release).await?;
+        return match outcome.refusal {
+            Some(ReleaseRefusal::VersionChanged) => Err(changed_meanwhile()),
+            Some(ReleaseRefusal::BelowBooked) => Err(below_booked(booked)),
+            Some(ReleaseRefusal::Started) => Err(ApiError::conflict(codes::CONFLICT, "课程已开始")),
+            Some(ReleaseRefusal::NotBooked) => Err(changed_meanwhile()),
+            None => {
+                tracing::info!(session = %s.key, before, after = input.capacity, released = outcome.seats, "capacity raised");
+                Ok(Reply::ok(CapacityChanged {
+                    capacity: input.capacity,
+                    booked,
+                    released: outcome.seats,
+                    offer_workflow_id: Some(workflow_id),
+                })
+                .message("容量已更新"))
+            }
+        };
+    }
+
     let mut tx = state.pool.begin().await?;
-    let before = s.capacity(db::sessions::lock(&mut tx, s.key).await?);
-    let booked = db::sessions::booked_count(&mut tx, s.key).await?;
-    if input.capacity < booked {
-        return Err(ApiError::conflict(
-            codes::CONFLICT,
-            format!("容量不能小于已预约人数（{booked}人）"),
-        ));
+    db::sessions::lock(&mut tx, s.key).await?;
+    let (_, locked_version) = db::sessions::capacity_row(&mut tx, s.key).await?;
+    if locked_version != version {
+        return Err(changed_meanwhile());
+    }
+    let taken = db::sessions::booked_count(&mut tx, s.key).await?
+        + db::offers::reserved_seats(&mut tx, s.key).await?;
+    if input.capacity < taken {
+        return Err(below_booked(taken));
     }
     db::sessions::set_capacity(&mut tx, s.key, input.capacity).await?;
     tx.commit().await?;
-    let released = input.capacity.saturating_sub(before.max(booked));
-    tracing::info!(session = %s.key, before, after = input.capacity, released, "session capacity changed");
+    tracing::info!(session = %s.key, before, after = input.capacity, "capacity lowered");
     Ok(Reply::ok(CapacityChanged {
         capacity: input.capacity,
         booked,
-        released,
+        released: 0,
+        offer_workflow_id: None,
     })
     .message("容量已更新"))
 }

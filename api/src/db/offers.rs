@@ -1,0 +1,157 @@
+//! Reads of offers (`waitlist_flow`, `waitlist_notification`) for parents and ops.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{MySqlConnection, MySqlPool};
+use workflows::SessionKey;
+
+/// Seats open offers of the session still hold for the queue.
+pub async fn reserved_seats(
+    conn: &mut MySqlConnection,
+    key: SessionKey,
+) -> Result<u32, sqlx::Error> {
+    let (n,): (Option<i64>,) = sqlx::query_as(
+        "SELECT CAST(SUM(seats_open) AS SIGNED) FROM waitlist_flow
+          WHERE course_schedule_id = ? AND booking_date = ? AND phase IN ('broadcast', 'hold')",
+    )
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_one(conn)
+    .await?;
+    Ok(u32::try_from(n.unwrap_or(0)).unwrap_or(0))
+}
+
+/// Open offers of a session, oldest first.
+pub async fn open_offers(pool: &MySqlPool, key: SessionKey) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT workflow_id FROM waitlist_flow
+          WHERE course_schedule_id = ? AND booking_date = ? AND phase IN ('broadcast', 'hold') ORDER BY id",
+    )
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Phase of the latest offer that told this entry anything: "won" means the seat went to
+/// someone (or to this entry), anything else that the offer moved on.
+pub async fn last_offer_phase_for(
+    pool: &MySqlPool,
+    waitlist_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT CAST(f.phase AS CHAR) FROM waitlist_notification n JOIN waitlist_flow f ON f.workflow_id = n.offer_workflow_id
+          WHERE n.waitlist_id = ? ORDER BY n.id DESC LIMIT 1",
+    )
+    .bind(waitlist_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The open offer an active entry may act on: kind, deadline and its own grace.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenOfferRow {
+    pub waitlist_id: i64,
+    pub workflow_id: String,
+    pub kind: String,
+    pub deadline: Option<DateTime<Utc>>,
+    pub grace_until: Option<DateTime<Utc>>,
+}
+
+pub async fn open_offers_of_parent(
+    pool: &MySqlPool,
+    user_id: i64,
+) -> Result<Vec<OpenOfferRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT w.id AS waitlist_id, f.workflow_id, CAST(f.phase AS CHAR) AS kind, f.response_deadline AS deadline,
+                (SELECT MAX(n2.grace_until) FROM waitlist_notification n2
+                  WHERE n2.offer_workflow_id = f.workflow_id AND n2.waitlist_id = w.id) AS grace_until
+           FROM waitlist w
+           JOIN profile p ON p.id = w.profile_id
+           JOIN waitlist_flow f ON f.course_schedule_id = w.course_schedule_id AND f.booking_date = w.booking_date
+          WHERE p.user_id = ? AND w.status IN ('waiting', 'notified') AND f.phase IN ('broadcast', 'hold')
+            AND f.seats_open > 0
+            AND ((f.phase = 'broadcast' AND EXISTS (SELECT 1 FROM waitlist_notification n
+                    WHERE n.offer_workflow_id = f.workflow_id AND n.waitlist_id = w.id
+                      AND n.notification_type = 'spot_available' AND (n.response IS NULL OR n.response = 'begin')))
+              OR (f.phase = 'hold' AND f.holder_waitlist_id = w.id))
+          ORDER BY f.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub kind: String,
+    pub round: i32,
+    pub sent_at: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub response: Option<String>,
+    pub status: String,
+    pub message: Option<String>,
+    pub offer_workflow_id: Option<String>,
+}
+
+pub async fn notifications_of_entry(
+    pool: &MySqlPool,
+    waitlist_id: i64,
+) -> Result<Vec<NotificationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, CAST(notification_type AS CHAR) AS kind, notification_round AS round, sent_time AS sent_at,
+                response_deadline AS deadline, CAST(response AS CHAR) AS response, CAST(status AS CHAR) AS status,
+                message_content AS message, offer_workflow_id
+           FROM waitlist_notification WHERE waitlist_id = ? ORDER BY id",
+    )
+    .bind(waitlist_id)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FlowRow {
+    pub workflow_id: String,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub release_reason: String,
+    pub seats: i32,
+    pub seats_open: i32,
+    pub phase: String,
+    pub flow_start_time: DateTime<Utc>,
+    pub response_deadline: Option<DateTime<Utc>>,
+    pub flow_completion_time: Option<DateTime<Utc>>,
+    pub expiration_reason: Option<String>,
+    pub winner_waitlist_id: Option<i64>,
+    pub holder_waitlist_id: Option<i64>,
+}
+
+pub async fn flows(
+    pool: &MySqlPool,
+    phase: Option<&str>,
+    session: Option<SessionKey>,
+) -> Result<Vec<FlowRow>, sqlx::Error> {
+    let mut sql = String::from(
+        "SELECT workflow_id, course_schedule_id, booking_date, CAST(release_reason AS CHAR) AS release_reason, seats,
+                seats_open, CAST(phase AS CHAR) AS phase, flow_start_time, response_deadline, flow_completion_time,
+                CAST(expiration_reason AS CHAR) AS expiration_reason, winner_waitlist_id, holder_waitlist_id
+           FROM waitlist_flow WHERE 1 = 1",
+    );
+    if phase.is_some() {
+        sql.push_str(" AND phase = ?");
+    }
+    if session.is_some() {
+        sql.push_str(" AND course_schedule_id = ? AND booking_date = ?");
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT 200");
+    let mut q = sqlx::query_as(&sql);
+    if let Some(p) = phase {
+        q = q.bind(p);
+    }
+    if let Some(k) = session {
+        q = q.bind(k.course_schedule_id).bind(k.booking_date);
+    }
+    q.fetch_all(pool).await
+}
