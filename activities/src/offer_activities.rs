@@ -1,6 +1,7 @@
 //! Activities of `WaitlistOfferWorkflow`: release, claim, hold, lapse, notify, close.
 
 use crate::db::{self, now_millis, offers};
+use crate::notify::drafts::WechatDrafts;
 use crate::notify::offer_notices::{Notice, notify};
 use crate::notify::templates::Kind;
 use chrono_tz::Tz;
@@ -10,8 +11,8 @@ use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use tracing::info;
 use workflows::activities::{
-    ClaimOutcome, ClaimRequest, CloseRequest, Hold, HoldRequest, LapseRequest, NotifyRequest,
-    OfferNotice, ReleaseRequest, ResponseRecord,
+    ClaimOutcome, ClaimRequest, CloseRequest, Hold, HoldRequest, LapseRequest, NoticeOutcome,
+    NotifyRequest, OfferNotice, ReleaseRequest, ResponseRecord,
 };
 use workflows::offer::{OfferOpened, OfferPhase, Release, ReleaseOutcome, ReleaseRefusal};
 use workflows::rules::offer::{hold_deadline, response_deadline};
@@ -20,11 +21,16 @@ use workflows::rules::time::waitlist_cutoff;
 pub struct OfferActivities {
     pool: MySqlPool,
     club_tz: Tz,
+    drafts: WechatDrafts,
 }
 
 impl OfferActivities {
-    pub fn new(pool: MySqlPool, club_tz: Tz) -> Self {
-        Self { pool, club_tz }
+    pub fn new(pool: MySqlPool, club_tz: Tz, drafts: WechatDrafts) -> Self {
+        Self {
+            pool,
+            club_tz,
+            drafts,
+        }
     }
 }
 
@@ -45,6 +51,7 @@ fn refused(req: &ReleaseRequest, refusal: ReleaseRefusal) -> ReleaseOutcome {
         pending_makeup_id: None,
         offer: None,
         no_offer_reason: None,
+        wechat: Vec::new(),
     }
 }
 
@@ -164,14 +171,29 @@ impl OfferActivities {
             grace_seconds: req.settings.grace_seconds,
             notified: entries.clone(),
         });
-        let outcome = ReleaseOutcome {
+        let mut outcome = ReleaseOutcome {
             release: req.release.clone(),
             refusal: None,
             seats,
             pending_makeup_id,
             offer: offer.clone(),
             no_offer_reason: no_offer_reason.map(str::to_string),
+            wechat: Vec::new(),
         };
+        if let Some(opened) = &offer {
+            let notice = Notice {
+                workflow_id: &req.workflow_id,
+                session: req.session,
+                round: 1,
+                kind: Kind::SpotAvailable,
+                deadline: Some(opened.deadline),
+                at: now,
+            };
+            outcome.wechat = notify(&mut tx, self.club_tz, &self.drafts, &notice, &entries)
+                .await?
+                .wechat;
+            offers::mark_notified(&mut tx, &entries, now).await?;
+        }
         offers::insert_flow(
             &mut tx,
             &offers::NewFlow {
@@ -199,18 +221,6 @@ impl OfferActivities {
             },
         )
         .await?;
-        if let Some(opened) = &offer {
-            let notice = Notice {
-                workflow_id: &req.workflow_id,
-                session: req.session,
-                round: 1,
-                kind: Kind::SpotAvailable,
-                deadline: Some(opened.deadline),
-                at: now,
-            };
-            notify(&mut tx, self.club_tz, &notice, &entries).await?;
-            offers::mark_notified(&mut tx, &entries, now).await?;
-        }
         tx.commit().await?;
         info!(workflow_id = %req.workflow_id, seats, notified = entries.len(), reason = ?no_offer_reason, "seat released");
         Ok(outcome)
@@ -325,10 +335,16 @@ impl OfferActivities {
             && let (Some(waitlist_id), Some(deadline)) =
                 (flow.holder_waitlist_id, flow.response_deadline)
         {
+            // a retry after commit
+            let wechat = vec![format!(
+                "hold_for_you/{}/{}/{}",
+                req.workflow_id, req.round, waitlist_id
+            )];
             return Ok(Some(Hold {
                 waitlist_id,
                 deadline,
-            })); // a retry after commit
+                wechat,
+            }));
         }
         if flow.seats_open <= 0 || !matches!(flow.phase.as_str(), "broadcast" | "hold") {
             return Ok(None);
@@ -360,13 +376,14 @@ impl OfferActivities {
             deadline: Some(deadline),
             at: now,
         };
-        notify(&mut tx, self.club_tz, &notice, &[waitlist_id]).await?;
+        let sent = notify(&mut tx, self.club_tz, &self.drafts, &notice, &[waitlist_id]).await?;
         offers::mark_notified(&mut tx, &[waitlist_id], now).await?;
         tx.commit().await?;
         info!(workflow_id = %req.workflow_id, waitlist_id, round = req.round, "seat held in turn");
         Ok(Some(Hold {
             waitlist_id,
             deadline,
+            wechat: sent.wechat,
         }))
     }
 
@@ -375,12 +392,13 @@ impl OfferActivities {
         self: Arc<Self>,
         _ctx: ActivityContext,
         req: LapseRequest,
-    ) -> Result<(), ActivityError> {
+    ) -> Result<Vec<String>, ActivityError> {
         let mut tx = self.pool.begin().await?;
         offers::lock_session(&mut tx, req.session).await?;
         let now = now_millis();
         let changed =
             db::waitlist::expire_entries(&mut tx, &[req.waitlist_id], "timeout", now).await?;
+        let mut wechat = Vec::new();
         if changed > 0 {
             let notice = Notice {
                 workflow_id: &req.workflow_id,
@@ -390,7 +408,15 @@ impl OfferActivities {
                 deadline: None,
                 at: now,
             };
-            notify(&mut tx, self.club_tz, &notice, &[req.waitlist_id]).await?;
+            wechat = notify(
+                &mut tx,
+                self.club_tz,
+                &self.drafts,
+                &notice,
+                &[req.waitlist_id],
+            )
+            .await?
+            .wechat;
             sqlx::query(
                 "UPDATE waitlist_notification SET status = 'expired'
                   WHERE offer_workflow_id = ? AND waitlist_id = ? AND notification_type = 'hold_for_you' AND status = 'sent'",
@@ -401,7 +427,7 @@ impl OfferActivities {
             .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(wechat)
     }
 
     #[activity(definition = workflows::activities::NotifyEntries)]
@@ -409,7 +435,7 @@ impl OfferActivities {
         self: Arc<Self>,
         _ctx: ActivityContext,
         req: NotifyRequest,
-    ) -> Result<u32, ActivityError> {
+    ) -> Result<NoticeOutcome, ActivityError> {
         let mut tx = self.pool.begin().await?;
         let notice = Notice {
             workflow_id: &req.workflow_id,
@@ -419,7 +445,14 @@ impl OfferActivities {
             deadline: req.deadline,
             at: now_millis(),
         };
-        let written = notify(&mut tx, self.club_tz, &notice, &req.waitlist_ids).await?;
+        let written = notify(
+            &mut tx,
+            self.club_tz,
+            &self.drafts,
+            &notice,
+            &req.waitlist_ids,
+        )
+        .await?;
         tx.commit().await?;
         Ok(written)
     }

@@ -1,6 +1,7 @@
 //! Activities of the waitlist processes.
 
 use crate::db::{self, notifications::NewNotification};
+use crate::notify::drafts::WechatDrafts;
 use crate::notify::templates::{self, Facts, Kind, Lang};
 use chrono_tz::Tz;
 use sqlx::MySqlPool;
@@ -15,11 +16,16 @@ use workflows::activities::CutoffExpiry;
 pub struct WaitlistActivities {
     pool: MySqlPool,
     club_tz: Tz,
+    drafts: WechatDrafts,
 }
 
 impl WaitlistActivities {
-    pub fn new(pool: MySqlPool, club_tz: Tz) -> Self {
-        Self { pool, club_tz }
+    pub fn new(pool: MySqlPool, club_tz: Tz, drafts: WechatDrafts) -> Self {
+        Self {
+            pool,
+            club_tz,
+            drafts,
+        }
     }
 }
 
@@ -55,6 +61,7 @@ impl WaitlistActivities {
         let text = templates::render(Kind::WaitlistExpired, Lang::ZhCn, self.club_tz, &facts);
         let mut written = 0;
         for entry in &entries {
+            let page = format!("pages/waitlist/detail/index?id={}", entry.id);
             let n = NewNotification {
                 user_id: entry.user_id,
                 profile_id: Some(entry.profile_id),
@@ -65,19 +72,34 @@ impl WaitlistActivities {
                     "waitlist_id": entry.id,
                     "course_schedule_id": session.course_schedule_id,
                     "booking_date": session.booking_date,
-                    "page": format!("pages/waitlist/detail/index?id={}", entry.id),
+                    "page": page,
                 }),
                 dedupe_key: format!("waitlist_expired/{}", entry.id),
+                wechat: self
+                    .drafts
+                    .draft(Kind::WaitlistExpired, &facts, self.club_tz, &page),
             };
             if db::notifications::insert_once(&mut tx, &n).await? {
                 written += 1;
             }
         }
+        // WeChat deliveries still due for this session's cutoff (also after a retry).
+        let wechat: Vec<(String,)> = sqlx::query_as(
+            "SELECT n.dedupe_key FROM waitlist w
+               JOIN notification n ON n.dedupe_key = CONCAT('waitlist_expired/', w.id)
+              WHERE w.course_schedule_id = ? AND w.booking_date = ? AND w.expiration_reason = 'cutoff'
+                AND n.wechat_status IN ('pending', 'sending')",
+        )
+        .bind(session.course_schedule_id)
+        .bind(session.booking_date)
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
         info!(%session, expired, written, "waitlist expired at cutoff");
         Ok(CutoffExpiry {
             expired_entries: u32::try_from(expired).unwrap_or(u32::MAX),
             notifications: written,
+            wechat: wechat.into_iter().map(|k| k.0).collect(),
         })
     }
 }

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         routes::offers::resend,
         routes::admin::offers::list,
         routes::notifications::list,
+        routes::notifications::record_grants,
         routes::admin::courses::create,
         routes::admin::courses::list,
         routes::admin::courses::create_schedule,

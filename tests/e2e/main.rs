@@ -10,4 +10,5 @@ mod input_validation;
 mod offers;
 mod waitlist_cutoff;
 mod waitlist_queue;
+mod wechat_delivery;
 mod wechat_login;

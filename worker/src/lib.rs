@@ -1,7 +1,9 @@
 //! The Temporal worker: every workflow and activity of the service on one task queue. Workers
 //! are stateless; run as many replicas as needed. SIGTERM drains in-flight tasks.
 
-use activities::{OfferActivities, WaitlistActivities};
+use activities::notify::drafts::WechatDrafts;
+use activities::wechat::{WechatClient, WechatSettings};
+use activities::{OfferActivities, WaitlistActivities, WechatActivities};
 use anyhow::Context;
 use sqlx::MySqlPool;
 use std::future::Future;
@@ -51,7 +53,21 @@ pub fn runtime(metrics_addr: Option<SocketAddr>) -> anyhow::Result<Runtime> {
     Runtime::from_current_tokio(options).context("temporal runtime")
 }
 
-/// Runs a worker on `config.task_queue` until `shutdown` resolves, then drains.
+/// The WeChat client when credentials are configured.
+fn wechat_client(config: &Config) -> Option<Arc<WechatClient>> {
+    config.wechat.credentials.as_ref().map(|c| {
+        WechatClient::new(WechatSettings {
+            api_base: config.wechat.api_base.clone(),
+            appid: c.appid.clone(),
+            secret: c.secret.expose().to_string(),
+            timeout: Duration::from_secs(5),
+        })
+    })
+}
+
+/// Runs the workers until `shutdown` resolves, then drains: the main one on
+/// `config.task_queue` (workflows and database activities) and the WeChat one on
+/// `{task_queue}-wechat`, whose activity rate is limited for the whole queue.
 ///
 /// The returned future is not `Send` (the SDK's worker is not): await it on the main task or on
 /// a thread of its own.
@@ -61,24 +77,52 @@ pub async fn run(
     deps: WorkerDeps,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    let drafts = WechatDrafts::new(config.wechat_enabled(), config.wechat.templates.clone());
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<WaitlistCutoffWorkflow>()?
         .register_workflow::<WaitlistOfferWorkflow>()?
-        .register_activities(WaitlistActivities::new(deps.pool.clone(), config.club_tz))
-        .register_activities(OfferActivities::new(deps.pool, config.club_tz))
+        .register_activities(WaitlistActivities::new(
+            deps.pool.clone(),
+            config.club_tz,
+            drafts.clone(),
+        ))
+        .register_activities(OfferActivities::new(
+            deps.pool.clone(),
+            config.club_tz,
+            drafts,
+        ))
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
-    let mut worker = Worker::new(runtime, deps.client, options).context("worker")?;
-    let stop = worker.shutdown_handle();
-    info!(task_queue = %config.task_queue, "worker polling");
-    let running = worker.run();
+    let mut worker = Worker::new(runtime, deps.client.clone(), options).context("worker")?;
+
+    let wechat_options = WorkerOptions::new(config.wechat_task_queue())
+        .register_activities(WechatActivities::new(
+            deps.pool,
+            wechat_client(config),
+            config.wechat.miniprogram_state.clone(),
+        ))
+        .max_task_queue_activities_per_second(config.wechat.send_rate_per_second)
+        .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
+        .build();
+    let mut wechat_worker =
+        Worker::new(runtime, deps.client, wechat_options).context("WeChat worker")?;
+
+    let (stop, stop_wechat) = (worker.shutdown_handle(), wechat_worker.shutdown_handle());
+    info!(task_queue = %config.task_queue, wechat_queue = %config.wechat_task_queue(),
+          wechat_rate = config.wechat.send_rate_per_second, "worker polling");
+    let running = async {
+        let (main, wechat) = tokio::join!(worker.run(), wechat_worker.run());
+        main.context("worker")?;
+        wechat.context("WeChat worker")
+    };
     tokio::pin!(running);
     tokio::select! {
-        result = &mut running => result.context("worker stopped")?,
+        result = &mut running => result?,
         () = shutdown => {
             info!("shutting down: draining in-flight tasks");
             stop();
-            running.await.context("worker drain")?;
+            stop_wechat();
+            running.await?;
         }
     }
     info!("worker stopped");

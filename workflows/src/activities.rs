@@ -28,12 +28,15 @@ macro_rules! activity_contract {
 }
 
 /// Result of expiring a session's queue at its cutoff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CutoffExpiry {
     /// Entries that were still waiting and are now expired (reason `cutoff`).
     pub expired_entries: u32,
     /// In-app notifications written (one per expired entry, idempotent).
     pub notifications: u32,
+    /// Notifications waiting for WeChat delivery (their dedupe keys).
+    #[serde(default)]
+    pub wechat: Vec<String>,
 }
 
 activity_contract!(
@@ -111,11 +114,18 @@ pub struct NotifyRequest {
 }
 
 activity_contract!(
-    /// Records and delivers one notice to many entries (in-app now; WeChat joins later).
-    /// Idempotent per (offer, entry, round, type).
+    /// Records one notice for many entries (waitlist_notification + in-app). Idempotent per (offer, entry, round, type).
     NotifyEntries = "offer.notify",
-    NotifyRequest => u32
+    NotifyRequest => NoticeOutcome
 );
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NoticeOutcome {
+    /// New in-app notifications.
+    pub written: u32,
+    /// Those waiting for WeChat delivery (dedupe keys).
+    pub wechat: Vec<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HoldRequest {
@@ -128,10 +138,13 @@ pub struct HoldRequest {
     pub cutoff_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hold {
     pub waitlist_id: i64,
     pub deadline: DateTime<Utc>,
+    /// Notifications waiting for WeChat delivery.
+    #[serde(default)]
+    pub wechat: Vec<String>,
 }
 
 activity_contract!(
@@ -153,7 +166,7 @@ activity_contract!(
     /// O7: a hold that lapsed unanswered expires that entry (reason `timeout`) and tells the
     /// parent `offer_expired`; positions of the others move up.
     ExpireHolder = "offer.expire_holder",
-    LapseRequest => ()
+    LapseRequest => Vec<String>
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,4 +198,27 @@ activity_contract!(
     /// to the session's free seats.
     CloseOffer = "offer.close",
     CloseRequest => ()
+);
+
+/// What became of one WeChat delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "delivery", rename_all = "snake_case")]
+pub enum WechatDelivery {
+    Sent,
+    /// No grant left for the template (or WeChat said 43101): in-app only.
+    NoGrant,
+    /// WeChat refused for good; recorded with its errcode.
+    Failed {
+        errcode: i64,
+    },
+    /// WeChat is not configured, or the notification has no WeChat part.
+    Skipped,
+}
+
+activity_contract!(
+    /// N2/N3: sends the subscribe message of one in-app notification (by dedupe key) when
+    /// the parent has a grant left; consumes one grant; transient errors retry, permanent
+    /// ones are recorded. Never sends a message WeChat already accepted for this key.
+    DeliverWechat = "notify.wechat",
+    String => WechatDelivery
 );

@@ -60,6 +60,12 @@ pub struct WechatConfig {
     pub credentials: Option<WechatCredentials>,
     /// Template id per notification type (`WECHAT_TEMPLATE_<TYPE>`).
     pub templates: BTreeMap<String, String>,
+    /// Worker-side limit of subscribe-message sends per second over the whole WeChat task
+    /// queue (`WECHAT_SEND_RATE`, default 20).
+    pub send_rate_per_second: f64,
+    /// `miniprogram_state` of subscribe messages: formal, trial or developer
+    /// (`WECHAT_MINIPROGRAM_STATE`; default formal in production, developer otherwise).
+    pub miniprogram_state: String,
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +225,30 @@ impl Config {
             })
             .collect();
 
+        let send_rate_per_second = match get("WECHAT_SEND_RATE") {
+            None => 20.0,
+            Some(raw) => match raw.parse::<f64>() {
+                Ok(r) if r > 0.0 && r <= 10_000.0 => r,
+                _ => {
+                    problems.push(format!(
+                        "WECHAT_SEND_RATE: expected sends per second (0–10000], got {raw:?}"
+                    ));
+                    20.0
+                }
+            },
+        };
+        let miniprogram_state = match get("WECHAT_MINIPROGRAM_STATE") {
+            None if production => "formal".to_string(),
+            None => "developer".to_string(),
+            Some(s) if ["formal", "trial", "developer"].contains(&s.as_str()) => s,
+            Some(other) => {
+                problems.push(format!(
+                    "WECHAT_MINIPROGRAM_STATE: expected formal, trial or developer, got {other:?}"
+                ));
+                "formal".to_string()
+            }
+        };
+
         let tz_raw = get("CLUB_TZ").unwrap_or_else(|| "Asia/Shanghai".into());
         let club_tz = tz_raw.parse::<Tz>().unwrap_or_else(|_| {
             problems.push(format!(
@@ -254,6 +284,8 @@ impl Config {
                 api_base: wechat_api_base,
                 credentials,
                 templates,
+                send_rate_per_second,
+                miniprogram_state,
             },
             club_tz,
             log_format,
@@ -273,6 +305,16 @@ impl Config {
     pub fn wechat_enabled(&self) -> bool {
         self.wechat.credentials.is_some()
     }
+
+    /// The task queue of WeChat deliveries (rate-limited worker).
+    pub fn wechat_task_queue(&self) -> String {
+        wechat_task_queue(&self.task_queue)
+    }
+}
+
+/// `{task_queue}-wechat`: where `notify.wechat` activities run, under the send-rate limit.
+pub fn wechat_task_queue(task_queue: &str) -> String {
+    format!("{task_queue}-wechat")
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod config;
+pub mod delivery;
 pub mod ids;
 pub mod offer;
 pub mod rules;

@@ -92,6 +92,9 @@ pub struct ReleaseOutcome {
     pub offer: Option<OfferOpened>,
     /// Set when seats were released but no offer was made: `cutoff` or `queue_empty`.
     pub no_offer_reason: Option<String>,
+    /// Round-1 notifications waiting for WeChat delivery.
+    #[serde(default)]
+    pub wechat: Vec<String>,
 }
 
 /// Phase of an offer; also the `OfferPhase` search attribute and `waitlist_flow.phase`.

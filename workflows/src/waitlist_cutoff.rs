@@ -5,7 +5,7 @@
 use crate::activities::{CutoffExpiry, ExpireWaitlistAtCutoff};
 use crate::ids::SessionKey;
 use crate::rules::time::until;
-use crate::search_attributes::CUTOFF_STATE;
+use crate::search_attributes::{CUTOFF_STATE, SESSION_KEY};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -72,6 +72,11 @@ impl WaitlistCutoffWorkflow {
         ctx: &mut WorkflowContext<Self>,
         input: CutoffInput,
     ) -> WorkflowResult<CutoffOutcome> {
+        // Findable by session however the workflow was started.
+        ctx.upsert_search_attributes([
+            SESSION_KEY.value_set(input.session.to_string()),
+            CUTOFF_STATE.value_set(CutoffState::Waiting.as_str().into()),
+        ]);
         let now: DateTime<Utc> = ctx
             .workflow_time()
             .map(Into::into)
@@ -85,11 +90,11 @@ impl WaitlistCutoffWorkflow {
         ctx.upsert_search_attributes([
             CUTOFF_STATE.value_set(CutoffState::Expiring.as_str().into())
         ]);
-        let CutoffExpiry {
-            expired_entries, ..
-        } = ctx
+        let expiry: CutoffExpiry = ctx
             .execute_activity(ExpireWaitlistAtCutoff, input.session, db_activity_options())
             .await?;
+        crate::delivery::deliver_all(ctx, expiry.wechat).await;
+        let expired_entries = expiry.expired_entries;
 
         ctx.state_mut(|s| s.state = CutoffState::Done);
         ctx.upsert_search_attributes([CUTOFF_STATE.value_set(CutoffState::Done.as_str().into())]);

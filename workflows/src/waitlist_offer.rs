@@ -9,12 +9,13 @@ use crate::activities::{
     HoldRequest, LapseRequest, NotifyEntries, NotifyRequest, OfferNotice, RecordResponse,
     ReleaseRequest, ReleaseSeats, ResponseRecord,
 };
+use crate::delivery::deliver_all;
 use crate::offer::{
     Action, OfferInput, OfferPhase, OfferStatus, ReleaseOutcome, RespondInput, Verdict,
 };
 use crate::rules::offer::{grace_until, in_time};
 use crate::rules::time::until;
-use crate::search_attributes::{OFFER_OUTCOME, OFFER_PHASE};
+use crate::search_attributes::{OFFER_OUTCOME, OFFER_PHASE, SESSION_KEY};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -166,31 +167,10 @@ impl WaitlistOfferWorkflow {
                 s.epoch += 1;
             });
             Self::set_phase(ctx, OfferPhase::Hold);
-
-            // Wait for: the seat won, the holder declining, or the hold (and its grace) lapsing.
-            let lapsed = loop {
-                let (seats_now, declined, deadline, grace, claims) = ctx.state(|s| {
-                    (
-                        s.seats_open,
-                        s.declined.contains(&hold.waitlist_id),
-                        s.deadline.unwrap_or_default(),
-                        s.graces.get(&hold.waitlist_id).copied(),
-                        s.claims_in_flight,
-                    )
-                });
-                if seats_now < seats || declined {
-                    break false;
-                }
-                let wake_at = grace.map_or(deadline, |g| g.max(deadline));
-                if now(ctx) >= wake_at {
-                    if claims == 0 {
-                        break true;
-                    }
-                    Self::wait_until_or_change(ctx, None).await;
-                } else {
-                    Self::wait_until_or_change(ctx, Some(wake_at)).await;
-                }
-            };
+            let (lapsed, ()) = futures::join!(
+                Self::hold_ends(ctx, hold.waitlist_id, seats),
+                deliver_all(ctx, hold.wechat.clone())
+            );
             ctx.state_mut(|s| s.holder = None);
             if lapsed {
                 let lapse = ctx.state(|s| LapseRequest {
@@ -199,8 +179,38 @@ impl WaitlistOfferWorkflow {
                     round,
                     waitlist_id: hold.waitlist_id,
                 });
-                ctx.execute_activity(ExpireHolder, lapse, db_options())
+                let wechat = ctx
+                    .execute_activity(ExpireHolder, lapse, db_options())
                     .await?;
+                deliver_all(ctx, wechat).await;
+            }
+        }
+    }
+
+    /// Waits for the seat to be won, the holder to decline, or the hold (and its grace) to
+    /// lapse; true when it lapsed.
+    async fn hold_ends(ctx: &WorkflowContext<Self>, holder: i64, seats: u32) -> bool {
+        loop {
+            let (seats_now, declined, deadline, grace, claims) = ctx.state(|s| {
+                (
+                    s.seats_open,
+                    s.declined.contains(&holder),
+                    s.deadline.unwrap_or_default(),
+                    s.graces.get(&holder).copied(),
+                    s.claims_in_flight,
+                )
+            });
+            if seats_now < seats || declined {
+                return false;
+            }
+            let wake_at = grace.map_or(deadline, |g| g.max(deadline));
+            if now(ctx) >= wake_at {
+                if claims == 0 {
+                    return true;
+                }
+                Self::wait_until_or_change(ctx, None).await;
+            } else {
+                Self::wait_until_or_change(ctx, Some(wake_at)).await;
             }
         }
     }
@@ -244,6 +254,7 @@ impl WaitlistOfferWorkflow {
             s.workflow_id = workflow_id.clone();
             s.session = Some(input.session);
         });
+        ctx.upsert_search_attributes([SESSION_KEY.value_set(input.session.to_string())]);
         let request = ReleaseRequest {
             workflow_id: workflow_id.clone(),
             session: input.session,
@@ -274,7 +285,10 @@ impl WaitlistOfferWorkflow {
                     s.round = 1;
                 });
                 Self::set_phase(ctx, OfferPhase::Broadcast);
-                Self::broadcast(ctx).await;
+                futures::join!(
+                    Self::broadcast(ctx),
+                    deliver_all(ctx, outcome.wechat.clone())
+                );
                 let phase = if ctx.state(|s| s.seats_open) == 0 {
                     OfferPhase::Won
                 } else {
@@ -298,8 +312,10 @@ impl WaitlistOfferWorkflow {
                             waitlist_ids: others,
                             deadline: None,
                         };
-                        ctx.execute_activity(NotifyEntries, notice, db_options())
+                        let sent = ctx
+                            .execute_activity(NotifyEntries, notice, db_options())
                             .await?;
+                        deliver_all(ctx, sent.wechat).await;
                     }
                 }
                 let reason = match phase {
@@ -409,12 +425,13 @@ impl WaitlistOfferWorkflow {
         }) else {
             return 0;
         };
-        let sent = ctx
+        let outcome = ctx
             .execute_activity(NotifyEntries, request, db_options())
             .await
-            .unwrap_or(0);
+            .unwrap_or_default();
+        deliver_all(ctx, outcome.wechat).await;
         ctx.state_mut(|s| s.handlers_running -= 1);
-        sent
+        outcome.written
     }
 
     #[query(name = "status")]

@@ -1,4 +1,5 @@
 //! Notification rendering: one catalogue of texts for every type of N1.
 
+pub mod drafts;
 pub mod offer_notices;
 pub mod templates;

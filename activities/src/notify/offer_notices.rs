@@ -4,11 +4,13 @@
 
 use crate::db::notifications::{NewNotification, insert_once};
 use crate::db::sessions::session_info;
+use crate::notify::drafts::WechatDrafts;
 use crate::notify::templates::{Facts, Kind, Lang, render};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::MySqlConnection;
 use workflows::SessionKey;
+use workflows::activities::NoticeOutcome;
 
 #[derive(Debug, sqlx::FromRow)]
 struct Recipient {
@@ -27,18 +29,20 @@ pub struct Notice<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Writes the notice for each entry; returns how many in-app messages were new.
+/// Writes the notice for each entry: how many in-app messages were new, and the dedupe keys
+/// of those to deliver over WeChat.
 pub async fn notify(
     conn: &mut MySqlConnection,
     tz: Tz,
+    drafts: &WechatDrafts,
     n: &Notice<'_>,
     entry_ids: &[i64],
-) -> Result<u32, sqlx::Error> {
+) -> Result<NoticeOutcome, sqlx::Error> {
+    let mut outcome = NoticeOutcome::default();
     if entry_ids.is_empty() {
-        return Ok(0);
+        return Ok(outcome);
     }
     let info = session_info(&mut *conn, n.session).await?;
-    let mut written = 0;
     for id in entry_ids {
         let recipient: Option<Recipient> = sqlx::query_as(
             "SELECT w.id, w.profile_id, p.user_id,
@@ -63,6 +67,8 @@ pub async fn notify(
             minutes: None,
         };
         let text = render(n.kind, Lang::ZhCn, tz, &facts);
+        let page = format!("pages/waitlist/offer/index?id={}", r.id);
+        let wechat = drafts.draft(n.kind, &facts, tz, &page);
         sqlx::query(
             "INSERT INTO waitlist_notification (waitlist_id, offer_workflow_id, notification_type, notification_round,
                                                 sent_time, response_deadline, status, message_content)
@@ -91,13 +97,17 @@ pub async fn notify(
                 "deadline": n.deadline,
                 "course_schedule_id": n.session.course_schedule_id,
                 "booking_date": n.session.booking_date,
-                "page": format!("pages/waitlist/offer/index?id={}", r.id),
+                "page": page,
             }),
             dedupe_key: format!("{}/{}/{}/{}", n.kind.code(), n.workflow_id, n.round, r.id),
+            wechat,
         };
         if insert_once(&mut *conn, &message).await? {
-            written += 1;
+            outcome.written += 1;
+        }
+        if message.wechat.is_some() {
+            outcome.wechat.push(message.dedupe_key);
         }
     }
-    Ok(written)
+    Ok(outcome)
 }

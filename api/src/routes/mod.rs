@@ -45,6 +45,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/offers", get(admin::offers::list))
         .route("/api/v1/notifications", get(notifications::list))
         .route(
+            "/api/v1/notifications/grants",
+            post(notifications::record_grants),
+        )
+        .route(
             "/api/v1/admin/courses",
             get(admin::courses::list).post(admin::courses::create),
         )

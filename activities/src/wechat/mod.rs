@@ -1,0 +1,8 @@
+//! The WeChat channel (N2, N3): access token, subscribe messages, error classes.
+
+pub mod client;
+pub mod errors;
+pub mod message;
+
+pub use client::{WechatClient, WechatSettings};
+pub use errors::{ErrorClass, WechatError};
