@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         routes::offers::history,
         routes::offers::resend,
         routes::admin::offers::list,
+        routes::admin::stats::show,
         routes::notifications::list,
         routes::notifications::record_grants,
         routes::admin::courses::create,

@@ -229,6 +229,26 @@ async fn eight_parallel_confirms_make_one_winner_and_seven_taken() {
         .map(|(_, p)| p)
         .collect();
     assert_eq!(positions, (1..=7).collect::<Vec<_>>());
+
+    // Ops see the conversion.
+    let admin = app.admin().await;
+    let (_, stats) = app.get("/api/v1/admin/stats", &admin).await;
+    let offers = &stats["data"]["offers"];
+    assert_eq!(
+        (offers["offers"].as_i64(), offers["won"].as_i64()),
+        (Some(1), Some(1)),
+        "{stats}"
+    );
+    assert_eq!(offers["conversion"], 1.0);
+    assert!(offers["avg_seconds_to_fill"].as_f64().unwrap() > 0.0);
+    assert_eq!(stats["data"]["waitlist"]["confirmed"], 1);
+    assert_eq!(stats["data"]["waitlist"]["waiting"], 7);
+    let in_app = &stats["data"]["notifications"][0];
+    assert_eq!(
+        (in_app["channel"].as_str(), in_app["count"].as_i64()),
+        (Some("in_app"), Some(15)),
+        "8 offers + 7 seat_taken"
+    );
 }
 
 #[tokio::test]

@@ -24,6 +24,11 @@ use workflows::{WaitlistCutoffWorkflow, WaitlistOfferWorkflow};
 /// How long a stopping worker lets running activities finish.
 pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(30);
 
+/// How long a workflow task waits on a dead worker's sticky queue before any other worker
+/// may take it (SDK default 10 s). Kept short so an offer survives a killed worker well
+/// within the 10 s notification promise.
+pub const STICKY_FAILOVER: Duration = Duration::from_secs(2);
+
 /// Everything a worker process needs besides its configuration.
 pub struct WorkerDeps {
     pub client: Client,
@@ -91,6 +96,7 @@ pub async fn run(
             config.club_tz,
             drafts,
         ))
+        .sticky_queue_schedule_to_start_timeout(STICKY_FAILOVER)
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
     let mut worker = Worker::new(runtime, deps.client.clone(), options).context("worker")?;

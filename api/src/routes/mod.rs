@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/waitlist/{id}/notifications", get(offers::history))
         .route("/api/v1/waitlist/notify", post(offers::resend))
         .route("/api/v1/admin/offers", get(admin::offers::list))
+        .route("/api/v1/admin/stats", get(admin::stats::show))
         .route("/api/v1/notifications", get(notifications::list))
         .route(
             "/api/v1/notifications/grants",

@@ -4,3 +4,4 @@ pub mod courses;
 pub mod offers;
 pub mod sessions;
 pub mod settings;
+pub mod stats;

@@ -1,0 +1,99 @@
+//! The Temporal UI / CLI queries of the README and the runbook find the flows they should.
+
+use crate::helpers::{SessionSpec, TestApp, spawn_app};
+use futures::StreamExt;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use temporalio_client::WorkflowListOptions;
+use workflows::SessionKey;
+
+/// Workflow ids the visibility query returns, polled until `want` shows up (visibility is
+/// eventually consistent).
+async fn listed(app: &TestApp, query: &str, want: &str) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let ids: Vec<String> = app
+            .temporal
+            .list_workflows(query, WorkflowListOptions::default())
+            .filter_map(|r| async move { r.ok().map(|w| w.id().to_string()) })
+            .collect()
+            .await;
+        if ids.iter().any(|id| id == want) || started.elapsed() > Duration::from_secs(10) {
+            return ids;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_documented_queries_find_open_offers_and_waiting_cutoffs() {
+    let app = spawn_app().await;
+    app.set_type_settings("group", json!({"response_window_seconds": 300}))
+        .await;
+    let (schedule, date) = app
+        .session(SessionSpec {
+            capacity: 1,
+            ..Default::default()
+        })
+        .await;
+    let holder = app.parent("holder").await;
+    let child = app.child(&holder, "占位", 2).await;
+    let (_, booked) = app.book(&holder, child, schedule, date).await;
+    let p = app.parent("waiter").await;
+    let c = app.child(&p, "候补", 2).await;
+    assert_eq!(app.join(&p, c, schedule, date).await.0, StatusCode::CREATED);
+    let booking = booked["data"]["booking_id"].as_i64().unwrap();
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/bookings/{booking}/cancel"),
+            &holder.token,
+            json!({})
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let session = SessionKey::new(schedule, date);
+    let offer = format!("waitlist-offer/{session}/booking-{booking}");
+    let cutoff = session.cutoff_workflow_id();
+
+    let broadcasting = listed(
+        &app,
+        r#"WorkflowType="WaitlistOfferWorkflow" AND OfferPhase="broadcast""#,
+        &offer,
+    )
+    .await;
+    assert_eq!(broadcasting, vec![offer.clone()]);
+    let waiting = listed(
+        &app,
+        r#"WorkflowType="WaitlistCutoffWorkflow" AND CutoffState="waiting""#,
+        &cutoff,
+    )
+    .await;
+    assert_eq!(waiting, vec![cutoff.clone()]);
+    let running = listed(
+        &app,
+        r#"ExecutionStatus="Running" AND WorkflowType="WaitlistOfferWorkflow""#,
+        &offer,
+    )
+    .await;
+    assert_eq!(running, vec![offer.clone()]);
+    let mut by_session = listed(&app, &format!(r#"SessionKey="{session}""#), &offer).await;
+    by_session.sort();
+    assert_eq!(by_session, {
+        let mut both = vec![offer.clone(), cutoff.clone()];
+        both.sort();
+        both
+    });
+    // Nothing is on hold yet.
+    assert!(
+        listed(
+            &app,
+            r#"WorkflowType="WaitlistOfferWorkflow" AND OfferPhase="hold""#,
+            "none"
+        )
+        .await
+        .is_empty()
+    );
+}

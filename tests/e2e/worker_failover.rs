@@ -1,0 +1,122 @@
+//! Workers are stateless and share a task queue: killing the worker that runs an offer hands
+//! the offer to another worker, which replays its history and answers the next confirm.
+
+use crate::helpers::{SessionSpec, TestApp, spawn_app_with};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use temporalio_client::WorkflowGetResultOptions;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use workflows::WaitlistOfferWorkflow;
+use workflows::offer::OfferPhase;
+
+/// A worker process on the app's queue; returns once it reports polling.
+async fn worker_process(app: &TestApp) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_e2e-worker"))
+        .env("DATABASE_URL", app.config.database_url.expose())
+        .env("TEMPORAL_ADDRESS", app.config.temporal_address.as_str())
+        .env("TEMPORAL_NAMESPACE", &app.config.temporal_namespace)
+        .env("TEMPORAL_TASK_QUEUE", &app.config.task_queue)
+        .env("CLUB_TZ", "Asia/Shanghai")
+        .env("RUST_LOG", "info")
+        .env("LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the worker process");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let line = tokio::time::timeout_at(deadline.into(), lines.next_line())
+            .await
+            .expect("worker reports polling within 20 s")
+            .expect("worker output")
+            .expect("worker still running");
+        if line.contains("worker polling") {
+            break;
+        }
+    }
+    // Keep draining its output so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    child
+}
+
+#[tokio::test]
+async fn killing_the_worker_that_runs_an_offer_hands_it_to_another_worker() {
+    let app = spawn_app_with(HashMap::new(), false).await;
+    let mut first = worker_process(&app).await;
+    app.set_type_settings("group", json!({"response_window_seconds": 120}))
+        .await;
+    let (schedule, date) = app
+        .session(SessionSpec {
+            capacity: 1,
+            ..Default::default()
+        })
+        .await;
+    let holder = app.parent("holder").await;
+    let child = app.child(&holder, "占位", 2).await;
+    let (_, booked) = app.book(&holder, child, schedule, date).await;
+    let mut waiters = Vec::new();
+    for i in 0..3 {
+        let p = app.parent(&format!("w{i}")).await;
+        let c = app.child(&p, "候补", 2).await;
+        let (_, joined) = app.join(&p, c, schedule, date).await;
+        waiters.push((p, joined["data"]["waitlist_id"].as_i64().unwrap()));
+    }
+    // The offer starts on the only worker, which keeps it cached (sticky).
+    let booking = booked["data"]["booking_id"].as_i64().unwrap();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/bookings/{booking}/cancel"),
+            &holder.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let _second = worker_process(&app).await;
+    first.kill().await.expect("kill -9 the first worker");
+
+    let started = Instant::now();
+    let (p, entry) = &waiters[1];
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/waitlist/{entry}/respond"),
+            &p.token,
+            json!({"action": "confirm"}),
+        )
+        .await;
+    let took = started.elapsed();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["verdict"], "won");
+    assert!(
+        took < Duration::from_secs(10),
+        "the surviving worker answered after {took:?}"
+    );
+
+    let admin = app.admin().await;
+    let (_, offers) = app.get("/api/v1/admin/offers", &admin).await;
+    let workflow_id = offers["data"]["items"][0]["workflow_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let result = app
+        .temporal
+        .get_workflow_handle::<WaitlistOfferWorkflow>(workflow_id)
+        .get_result(WorkflowGetResultOptions::default())
+        .await
+        .expect("the offer completes on the surviving worker");
+    assert_eq!(result.phase, OfferPhase::Won);
+    let (_, others) = app.get("/api/v1/notifications", &waiters[0].0.token).await;
+    assert!(
+        others["data"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["type"] == "seat_taken")
+    );
+}
