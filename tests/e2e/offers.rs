@@ -151,6 +151,21 @@ async fn a_cancellation_tells_all_three_waiting_parents_before_the_answer_return
         assert_eq!(history["data"]["items"][0]["type"], "spot_available");
         assert_eq!(history["data"]["items"][0]["round"], 1);
     }
+    // The session list shows each waiting child's open offer.
+    let (_, listing) = app
+        .get(
+            &format!("/api/v1/sessions?date_from={date}&date_to={date}"),
+            &waiters[0].parent.token,
+        )
+        .await;
+    let session = listing["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["course_schedule_id"] == schedule)
+        .unwrap();
+    assert_eq!(session["mine"][0]["state"], "offered", "{session}");
+    assert_eq!(session["is_full"], true, "the offered seat is the queue's");
     // The seat is the queue's: a direct booking cannot take it.
     let other = app.parent("walk-in").await;
     let child = app.child(&other, "路人", 2).await;

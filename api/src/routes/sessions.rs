@@ -56,7 +56,7 @@ pub struct SessionItem {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Mine {
     pub profile_id: i64,
-    /// booked | waitlisted
+    /// booked | waitlisted | offered (an open offer this child may confirm now)
     pub state: &'static str,
     pub booking_id: Option<i64>,
     pub waitlist_id: Option<i64>,
@@ -119,10 +119,20 @@ pub async fn list(
             position: None,
         });
     }
+    let offered: Vec<i64> = db::offers::open_offers_of_parent(&state.pool, parent.user_id)
+        .await?
+        .into_iter()
+        .map(|o| o.waitlist_id)
+        .collect();
     for e in db::waitlist::parent_active_in_range(&state.pool, parent.user_id, from, to).await? {
         mine.entry(e.session()).or_default().push(Mine {
             profile_id: e.profile_id,
-            state: "waitlisted",
+            // an open offer this child may confirm now (有名额，立即预约)
+            state: if offered.contains(&e.id) {
+                "offered"
+            } else {
+                "waitlisted"
+            },
             booking_id: None,
             waitlist_id: Some(e.id),
             position: e.position,
