@@ -6,10 +6,12 @@ pub mod db;
 pub mod notify;
 pub mod wechat;
 
+mod makeup_activities;
 mod offer_activities;
 mod waitlist_activities;
 mod wechat_activities;
 
+pub use makeup_activities::MakeupActivities;
 pub use offer_activities::OfferActivities;
 pub use waitlist_activities::WaitlistActivities;
 pub use wechat_activities::WechatActivities;

@@ -84,7 +84,7 @@ async fn open_pending_makeup(
          SELECT b.profile_id, b.id, c.id, c.course_type, c.level, c.duration_minutes, c.price_cents
            FROM booking b JOIN course_schedule cs ON cs.id = b.course_schedule_id JOIN course c ON c.id = cs.course_id
           WHERE b.id = ?
-         ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+         ON DUPLICATE KEY UPDATE pending_makeup.id = LAST_INSERT_ID(pending_makeup.id)",
     )
     .bind(booking_id)
     .execute(conn)

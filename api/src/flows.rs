@@ -180,3 +180,72 @@ pub async fn resend(state: &AppState, workflow_id: &str) -> Result<Option<u32>, 
         Err(_) => Err(ApiError::Unavailable("Temporal")),
     }
 }
+
+use workflows::MakeupBookingWorkflow;
+use workflows::makeup::{BookingOutcome, CancelOutcome, MakeupRequest, makeup_workflow_id};
+
+/// M3, workflow-first: starts (or joins) `makeup-booking/{pending}-{session}` and waits for
+/// its booking step's verdict.
+pub async fn book_makeup(state: &AppState, req: MakeupRequest) -> Result<BookingOutcome, ApiError> {
+    let client = state.temporal.client().await?;
+    let workflow_id = makeup_workflow_id(req.pending_id, req.session);
+    let options = WorkflowUpdateWithStartOptions::new(
+        state.temporal.task_queue().to_string(),
+        workflow_id.clone(),
+        WorkflowIdConflictPolicy::UseExisting,
+    )
+    .search_attributes(SearchAttributes::new([
+        SESSION_KEY.value_set(req.session.to_string())
+    ]))
+    .build();
+    let call = client.execute_update_with_start_workflow(
+        MakeupBookingWorkflow::run,
+        req,
+        MakeupBookingWorkflow::booking,
+        (),
+        options,
+    );
+    match tokio::time::timeout(UPDATE_TIMEOUT, call).await {
+        Ok(Ok(outcome)) => Ok(outcome),
+        Ok(Err(e)) => {
+            tracing::warn!(%workflow_id, error = %e, "makeup booking through its workflow failed");
+            Err(ApiError::Unavailable("Temporal"))
+        }
+        Err(_) => Err(ApiError::Unavailable("Temporal")),
+    }
+}
+
+/// M5: asks the makeup's workflow to cancel it.
+pub async fn cancel_makeup(
+    state: &AppState,
+    workflow_id: &str,
+) -> Result<Option<CancelOutcome>, ApiError> {
+    let client = state.temporal.client().await?;
+    let handle = client.get_workflow_handle::<MakeupBookingWorkflow>(workflow_id.to_string());
+    let options = WorkflowExecuteUpdateOptions::builder()
+        .rpc_options(rpc_options())
+        .build();
+    match tokio::time::timeout(
+        UPDATE_TIMEOUT,
+        handle.execute_update(MakeupBookingWorkflow::cancel, (), options),
+    )
+    .await
+    {
+        Ok(Ok(outcome)) => Ok(Some(outcome)),
+        Ok(Err(WorkflowUpdateError::NotFound(_))) => Ok(None),
+        Ok(Err(WorkflowUpdateError::Rpc(status)))
+            if matches!(
+                status.code(),
+                temporalio_client::tonic::Code::NotFound
+                    | temporalio_client::tonic::Code::FailedPrecondition
+            ) =>
+        {
+            Ok(None)
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(%workflow_id, error = %e, "makeup cancel failed");
+            Err(ApiError::Unavailable("Temporal"))
+        }
+        Err(_) => Err(ApiError::Unavailable("Temporal")),
+    }
+}

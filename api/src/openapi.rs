@@ -29,6 +29,13 @@ use utoipa::{Modify, OpenApi};
         routes::offers::resend,
         routes::admin::offers::list,
         routes::admin::stats::show,
+        routes::makeup::pending,
+        routes::makeup::available,
+        routes::makeup::book,
+        routes::makeup::mine,
+        routes::makeup::cancel,
+        routes::compensation::balance,
+        routes::compensation::history,
         routes::notifications::list,
         routes::notifications::record_grants,
         routes::admin::courses::create,
@@ -43,7 +50,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&BearerAuth),
     tags(
         (name = "auth"), (name = "profiles"), (name = "sessions"), (name = "bookings"),
-        (name = "waitlist"), (name = "notifications"), (name = "admin"), (name = "ops"),
+        (name = "waitlist"), (name = "makeup"), (name = "compensation"), (name = "notifications"), (name = "admin"), (name = "ops"),
     )
 )]
 pub struct ApiDoc;

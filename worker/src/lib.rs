@@ -1,9 +1,11 @@
 //! The Temporal worker: every workflow and activity of the service on one task queue. Workers
 //! are stateless; run as many replicas as needed. SIGTERM drains in-flight tasks.
 
+mod failure_log;
+
 use activities::notify::drafts::WechatDrafts;
 use activities::wechat::{WechatClient, WechatSettings};
-use activities::{OfferActivities, WaitlistActivities, WechatActivities};
+use activities::{MakeupActivities, OfferActivities, WaitlistActivities, WechatActivities};
 use anyhow::Context;
 use sqlx::MySqlPool;
 use std::future::Future;
@@ -19,7 +21,10 @@ use temporalio_sdk::runtime::RuntimeOptions;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
 use workflows::config::Config;
-use workflows::{WaitlistCutoffWorkflow, WaitlistOfferWorkflow};
+use workflows::{
+    CompensationCreditWorkflow, MakeupBookingWorkflow, WaitlistCutoffWorkflow,
+    WaitlistOfferWorkflow,
+};
 
 /// How long a stopping worker lets running activities finish.
 pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(30);
@@ -86,6 +91,13 @@ pub async fn run(
     let options = WorkerOptions::new(config.task_queue.clone())
         .register_workflow::<WaitlistCutoffWorkflow>()?
         .register_workflow::<WaitlistOfferWorkflow>()?
+        .register_workflow::<MakeupBookingWorkflow>()?
+        .register_workflow::<CompensationCreditWorkflow>()?
+        .register_activities(MakeupActivities::new(
+            deps.pool.clone(),
+            config.club_tz,
+            drafts.clone(),
+        ))
         .register_activities(WaitlistActivities::new(
             deps.pool.clone(),
             config.club_tz,
@@ -97,6 +109,7 @@ pub async fn run(
             drafts,
         ))
         .sticky_queue_schedule_to_start_timeout(STICKY_FAILOVER)
+        .activity_inbound_interceptor(failure_log::FailureLog)
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
     let mut worker = Worker::new(runtime, deps.client.clone(), options).context("worker")?;
@@ -108,6 +121,7 @@ pub async fn run(
             config.wechat.miniprogram_state.clone(),
         ))
         .max_task_queue_activities_per_second(config.wechat.send_rate_per_second)
+        .activity_inbound_interceptor(failure_log::FailureLog)
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
     let mut wechat_worker =

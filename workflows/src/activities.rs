@@ -222,3 +222,45 @@ activity_contract!(
     DeliverWechat = "notify.wechat",
     String => WechatDelivery
 );
+
+use crate::makeup::{BookingOutcome, MakeupRequest, Unbooked};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookMakeup {
+    pub workflow_id: String,
+    pub request: MakeupRequest,
+}
+
+activity_contract!(
+    /// M3–M6 in one transaction under the target session's lock: eligibility, seat, time
+    /// clash, duration difference, credits spent (earliest expiry first) or created; the
+    /// booking, the makeup record and the ledger rows. Idempotent per workflow id.
+    BookMakeupSeat = "makeup.book",
+    BookMakeup => BookingOutcome
+);
+
+activity_contract!(
+    /// M5: cancel the makeup: reopen the pending makeup, restore consumed credit minutes
+    /// (original expiry), revoke the unused minutes this booking created. The seat itself is
+    /// released by the offer workflow started next.
+    CancelMakeup = "makeup.cancel",
+    i64 => Unbooked
+);
+
+activity_contract!(
+    /// At class end: completed, or no-show when attendance says so.
+    CompleteMakeup = "makeup.complete",
+    i64 => String
+);
+
+activity_contract!(
+    /// M6: `compensation_expiring` when minutes remain; returns WeChat deliveries due.
+    RemindCredit = "credit.remind",
+    i64 => Vec<String>
+);
+
+activity_contract!(
+    /// M6: the remaining minutes expire (ledger `expired`, never deleted); returns them.
+    ExpireCredit = "credit.expire",
+    i64 => u32
+);

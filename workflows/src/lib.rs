@@ -3,9 +3,12 @@
 //! the pure business rules. No database or network code lives here.
 
 pub mod activities;
+pub mod compensation_credit;
 pub mod config;
 pub mod delivery;
 pub mod ids;
+pub mod makeup;
+pub mod makeup_booking;
 pub mod offer;
 pub mod rules;
 pub mod search_attributes;
@@ -15,6 +18,8 @@ pub mod temporal;
 pub mod waitlist_cutoff;
 pub mod waitlist_offer;
 
+pub use compensation_credit::CompensationCreditWorkflow;
 pub use ids::SessionKey;
+pub use makeup_booking::MakeupBookingWorkflow;
 pub use waitlist_cutoff::{CutoffInput, CutoffOutcome, WaitlistCutoffWorkflow};
 pub use waitlist_offer::WaitlistOfferWorkflow;

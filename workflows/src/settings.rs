@@ -14,6 +14,10 @@ pub struct ClassSettings {
     pub compensation_valid_days: u32,
     pub makeup_cancel_cutoff_seconds: u32,
     pub extra_requires_compensation: bool,
+    /// Credit validity (M4): `compensation_valid_days` in seconds unless set finer.
+    pub compensation_valid_seconds: u32,
+    /// How long before expiry the reminder goes out (M6, default 2 days).
+    pub compensation_reminder_seconds: u32,
 }
 
 impl Default for ClassSettings {
@@ -27,6 +31,8 @@ impl Default for ClassSettings {
             compensation_valid_days: 14,
             makeup_cancel_cutoff_seconds: 6 * 60 * 60,
             extra_requires_compensation: false,
+            compensation_valid_seconds: 14 * 24 * 3600,
+            compensation_reminder_seconds: 2 * 24 * 3600,
         }
     }
 }
@@ -42,6 +48,10 @@ pub struct SettingsOverride {
     pub compensation_valid_days: Option<u32>,
     pub makeup_cancel_cutoff_seconds: Option<u32>,
     pub extra_requires_compensation: Option<bool>,
+    #[serde(default)]
+    pub compensation_valid_seconds: Option<u32>,
+    #[serde(default)]
+    pub compensation_reminder_seconds: Option<u32>,
 }
 
 impl ClassSettings {
@@ -69,6 +79,15 @@ impl ClassSettings {
             extra_requires_compensation: o
                 .extra_requires_compensation
                 .unwrap_or(self.extra_requires_compensation),
+            compensation_valid_seconds: o
+                .compensation_valid_seconds
+                .or(o
+                    .compensation_valid_days
+                    .map(|d| d.saturating_mul(24 * 3600)))
+                .unwrap_or(self.compensation_valid_seconds),
+            compensation_reminder_seconds: o
+                .compensation_reminder_seconds
+                .unwrap_or(self.compensation_reminder_seconds),
         }
     }
 }

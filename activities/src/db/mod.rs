@@ -1,6 +1,7 @@
 //! SQL of the activities, grouped by what it touches. Functions take a transaction when they
 //! are part of a larger unit of work.
 
+pub mod credits;
 pub mod notifications;
 pub mod offers;
 pub mod sessions;

@@ -3,6 +3,7 @@
 
 pub mod bookings;
 pub mod courses;
+pub mod makeup;
 pub mod offers;
 pub mod profiles;
 pub mod sessions;

@@ -15,6 +15,8 @@ struct OverrideRow {
     compensation_valid_days: Option<i32>,
     makeup_cancel_cutoff_seconds: Option<i32>,
     extra_requires_compensation: Option<bool>,
+    compensation_valid_seconds: Option<i32>,
+    compensation_reminder_seconds: Option<i32>,
 }
 
 impl From<OverrideRow> for SettingsOverride {
@@ -29,12 +31,15 @@ impl From<OverrideRow> for SettingsOverride {
             compensation_valid_days: u(r.compensation_valid_days),
             makeup_cancel_cutoff_seconds: u(r.makeup_cancel_cutoff_seconds),
             extra_requires_compensation: r.extra_requires_compensation,
+            compensation_valid_seconds: u(r.compensation_valid_seconds),
+            compensation_reminder_seconds: u(r.compensation_reminder_seconds),
         }
     }
 }
 
 const COLUMNS: &str = "waitlist_capacity, response_window_seconds, hold_window_seconds, grace_seconds, \
-     cutoff_seconds, compensation_valid_days, makeup_cancel_cutoff_seconds, extra_requires_compensation";
+     cutoff_seconds, compensation_valid_days, makeup_cancel_cutoff_seconds, extra_requires_compensation, \
+     compensation_valid_seconds, compensation_reminder_seconds";
 
 /// The two override layers of one course.
 pub async fn layers(
@@ -122,7 +127,7 @@ pub async fn upsert(
     };
     // Present fields overwrite, absent ones keep the stored value.
     let sql = format!(
-        "INSERT INTO {table} ({key_column}, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO {table} ({key_column}, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON DUPLICATE KEY UPDATE
            waitlist_capacity = COALESCE(VALUES(waitlist_capacity), waitlist_capacity),
            response_window_seconds = COALESCE(VALUES(response_window_seconds), response_window_seconds),
@@ -131,7 +136,9 @@ pub async fn upsert(
            cutoff_seconds = COALESCE(VALUES(cutoff_seconds), cutoff_seconds),
            compensation_valid_days = COALESCE(VALUES(compensation_valid_days), compensation_valid_days),
            makeup_cancel_cutoff_seconds = COALESCE(VALUES(makeup_cancel_cutoff_seconds), makeup_cancel_cutoff_seconds),
-           extra_requires_compensation = COALESCE(VALUES(extra_requires_compensation), extra_requires_compensation)"
+           extra_requires_compensation = COALESCE(VALUES(extra_requires_compensation), extra_requires_compensation),
+           compensation_valid_seconds = COALESCE(VALUES(compensation_valid_seconds), compensation_valid_seconds),
+           compensation_reminder_seconds = COALESCE(VALUES(compensation_reminder_seconds), compensation_reminder_seconds)"
     );
     let query = sqlx::query(&sql);
     let query = match scope {
@@ -147,6 +154,8 @@ pub async fn upsert(
         .bind(o.compensation_valid_days)
         .bind(o.makeup_cancel_cutoff_seconds)
         .bind(o.extra_requires_compensation)
+        .bind(o.compensation_valid_seconds)
+        .bind(o.compensation_reminder_seconds)
         .execute(pool)
         .await?;
     Ok(())

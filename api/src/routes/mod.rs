@@ -3,7 +3,9 @@
 pub mod admin;
 pub mod auth;
 pub mod bookings;
+pub mod compensation;
 pub mod health;
+pub mod makeup;
 pub mod notifications;
 pub mod offers;
 pub mod profiles;
@@ -44,6 +46,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/waitlist/notify", post(offers::resend))
         .route("/api/v1/admin/offers", get(admin::offers::list))
         .route("/api/v1/admin/stats", get(admin::stats::show))
+        .route("/api/v1/makeup/pending", get(makeup::pending))
+        .route("/api/v1/makeup/available", get(makeup::available))
+        .route("/api/v1/makeup/book", post(makeup::book))
+        .route("/api/v1/makeup/my", get(makeup::mine))
+        .route("/api/v1/makeup/{id}/cancel", delete(makeup::cancel))
+        .route("/api/v1/compensation/balance", get(compensation::balance))
+        .route("/api/v1/compensation/history", get(compensation::history))
         .route("/api/v1/notifications", get(notifications::list))
         .route(
             "/api/v1/notifications/grants",

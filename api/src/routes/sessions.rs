@@ -89,12 +89,19 @@ pub async fn list(
     parent: Parent,
     ApiQuery(q): ApiQuery<SessionQuery>,
 ) -> Result<Reply<Items<SessionItem>>, ApiError> {
-    let tz = state.config.club_tz;
-    let now = Utc::now();
-    let from = q
-        .date_from
-        .unwrap_or_else(|| now.with_timezone(&tz).date_naive());
-    let to = q.date_to.unwrap_or(from + Duration::days(13));
+    let (from, to) = date_range(&state, q.date_from, q.date_to)?;
+    let items = session_items(&state, parent, from, to, q.course_type.as_deref()).await?;
+    Ok(Reply::ok(Items { items }))
+}
+
+/// `[from, to]` with the defaults (today, +13 days) and limits of the listing.
+pub fn date_range(
+    state: &AppState,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let from = from.unwrap_or_else(|| Utc::now().with_timezone(&state.config.club_tz).date_naive());
+    let to = to.unwrap_or(from + Duration::days(13));
     if to < from {
         return Err(ApiError::invalid("date_to", "结束日期不能早于开始日期"));
     }
@@ -104,7 +111,21 @@ pub async fn list(
             format!("一次最多查询{MAX_RANGE_DAYS}天"),
         ));
     }
-    let schedules = db::sessions::schedules(&state.pool, q.course_type.as_deref()).await?;
+    Ok((from, to))
+}
+
+/// Every session of `[from, to]` (optionally one course type) with seats, queue and the
+/// caller's children's status, soonest first.
+pub async fn session_items(
+    state: &AppState,
+    parent: Parent,
+    from: NaiveDate,
+    to: NaiveDate,
+    course_type: Option<&str>,
+) -> Result<Vec<SessionItem>, ApiError> {
+    let tz = state.config.club_tz;
+    let now = Utc::now();
+    let schedules = db::sessions::schedules(&state.pool, course_type).await?;
     let counts = db::sessions::range_counts(&state.pool, from, to).await?;
     let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
     let mut mine: HashMap<SessionKey, Vec<Mine>> = HashMap::new();
@@ -182,5 +203,5 @@ pub async fn list(
         }
     }
     items.sort_by_key(|i| (i.starts_at, i.course_schedule_id));
-    Ok(Reply::ok(Items { items }))
+    Ok(items)
 }

@@ -1,5 +1,6 @@
 //! Pure business rules, unit-tested here and used by the API, the workflows and the activities.
 
+pub mod makeup;
 pub mod offer;
 pub mod time;
 pub mod waitlist;

@@ -23,6 +23,10 @@ pub struct SettingsInput {
     pub compensation_valid_days: Option<u32>,
     pub makeup_cancel_cutoff_seconds: Option<u32>,
     pub extra_requires_compensation: Option<bool>,
+    /// credit validity in seconds (finer than `compensation_valid_days`, wins over it)
+    pub compensation_valid_seconds: Option<u32>,
+    /// reminder lead before a credit expires, seconds (default 2 days)
+    pub compensation_reminder_seconds: Option<u32>,
 }
 
 const DAY: u32 = 24 * 3600;
@@ -60,6 +64,18 @@ impl SettingsInput {
                 7 * DAY,
             )?,
             extra_requires_compensation: self.extra_requires_compensation,
+            compensation_valid_seconds: check(
+                "compensation_valid_seconds",
+                self.compensation_valid_seconds,
+                1,
+                366 * DAY,
+            )?,
+            compensation_reminder_seconds: check(
+                "compensation_reminder_seconds",
+                self.compensation_reminder_seconds,
+                0,
+                30 * DAY,
+            )?,
         })
     }
 }

@@ -1,0 +1,336 @@
+//! Makeup classes (M1–M5): pending makeups, candidate sessions, booking and cancelling through
+//! `MakeupBookingWorkflow`, and the parent's makeups.
+
+use crate::auth::extract::Parent;
+use crate::db::{self, makeup::PendingRow};
+use crate::envelope::{Envelope, Items, Reply};
+use crate::error::{ApiError, codes};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::flows;
+use crate::routes::sessions::{SessionItem, date_range, in_club_time, session_items, yuan};
+use crate::session;
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use workflows::makeup::{BookingOutcome, CancelOutcome, MakeupRefusal, MakeupRequest};
+use workflows::rules::makeup::{duration_difference, hint, insufficient_message, shorter_question};
+
+pub const NEEDS_ACCEPT_SHORTER: u32 = 40908;
+pub const INSUFFICIENT: u32 = 40909;
+pub const CLASH: u32 = 40910;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingView {
+    pub pending_id: i64,
+    pub profile_id: i64,
+    pub profile_name: String,
+    pub original_booking_id: i64,
+    pub course_name: String,
+    pub course_type: String,
+    pub level: i8,
+    pub duration_minutes: i32,
+    pub price: f64,
+    /// the class the child missed
+    pub leave_date: NaiveDate,
+    /// open | booked
+    pub status: String,
+}
+
+fn pending_view(p: PendingRow) -> PendingView {
+    PendingView {
+        pending_id: p.id,
+        profile_id: p.profile_id,
+        profile_name: p.profile_name,
+        original_booking_id: p.original_booking_id,
+        course_name: p.course_name,
+        course_type: p.course_type,
+        level: p.level,
+        duration_minutes: p.duration_minutes,
+        price: yuan(p.price_cents),
+        leave_date: p.leave_date,
+        status: p.status,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/makeup/pending", tag = "makeup", security(("bearer" = [])),
+    responses((status = 200, body = Envelope<Items<PendingView>>)))]
+pub async fn pending(
+    State(state): State<AppState>,
+    parent: Parent,
+) -> Result<Reply<Items<PendingView>>, ApiError> {
+    let rows = db::makeup::pending_of_parent(&state.pool, parent.user_id).await?;
+    Ok(Reply::ok(Items {
+        items: rows.into_iter().map(pending_view).collect(),
+    }))
+}
+
+/// The owner's pending makeup: 404 unknown, 403 someone else's.
+async fn owned_pending(state: &AppState, parent: Parent, id: i64) -> Result<PendingRow, ApiError> {
+    let p = db::makeup::pending(&state.pool, id)
+        .await?
+        .ok_or(ApiError::not_found("待补课记录"))?;
+    if p.user_id != parent.user_id {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(p)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AvailableQuery {
+    pub pending_id: i64,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    /// morning (before 12:00) | afternoon (12:00–18:00) | evening (from 18:00), club time
+    pub time_of_day: Option<String>,
+    pub location: Option<String>,
+    pub coach: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Candidate {
+    #[serde(flatten)]
+    pub session: SessionItem,
+    /// original − makeup minutes (positive: shorter, becomes a credit)
+    pub duration_difference: i64,
+    pub hint: String,
+    pub original_price: f64,
+    pub makeup_price: f64,
+}
+
+#[utoipa::path(get, path = "/api/v1/makeup/available", tag = "makeup", security(("bearer" = [])), params(AvailableQuery),
+    responses((status = 200, body = Envelope<Items<Candidate>>)))]
+pub async fn available(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiQuery(q): ApiQuery<AvailableQuery>,
+) -> Result<Reply<Items<Candidate>>, ApiError> {
+    let p = owned_pending(&state, parent, q.pending_id).await?;
+    let slot = match q.time_of_day.as_deref() {
+        None => None,
+        Some(t @ ("morning" | "afternoon" | "evening")) => Some(t.to_string()),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "time_of_day",
+                "time_of_day 应为 morning | afternoon | evening",
+            ));
+        }
+    };
+    let (from, to) = date_range(&state, q.date_from, q.date_to)?;
+    let now = Utc::now();
+    let items = session_items(&state, parent, from, to, Some(&p.course_type))
+        .await?
+        .into_iter()
+        // M2: same type (above), same or lower level, in the future, not full, not already the child's
+        .filter(|s| s.level <= p.level && s.starts_at.with_timezone(&Utc) > now && !s.is_full)
+        .filter(|s| !s.mine.iter().any(|m| m.profile_id == p.profile_id))
+        .filter(|s| q.location.as_deref().is_none_or(|l| s.location == l))
+        .filter(|s| q.coach.as_deref().is_none_or(|c| s.coach == c))
+        .filter(|s| {
+            let hour = s.starts_at.hour();
+            match slot.as_deref() {
+                Some("morning") => hour < 12,
+                Some("afternoon") => (12..18).contains(&hour),
+                Some("evening") => hour >= 18,
+                _ => true,
+            }
+        })
+        .map(|s| {
+            let (d, _) = duration_difference(
+                u32::try_from(p.duration_minutes).unwrap_or(0),
+                u32::try_from(s.duration_minutes).unwrap_or(0),
+            );
+            Candidate {
+                duration_difference: d,
+                hint: hint(d),
+                original_price: yuan(p.price_cents),
+                makeup_price: 0.0,
+                session: s,
+            }
+        })
+        .collect();
+    Ok(Reply::ok(Items { items }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BookBody {
+    pub pending_id: i64,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    /// confirms a shorter makeup (the 409 40908 question)
+    #[serde(default)]
+    pub accept_shorter: bool,
+    /// pay a longer makeup's extra minutes from credits
+    #[serde(default)]
+    pub use_compensation: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Booked {
+    pub makeup_booking_id: i64,
+    pub duration_difference: i64,
+    /// full | partial | extra
+    pub completion_type: &'static str,
+    pub compensation_created: u32,
+    pub compensation_used: u32,
+    pub remaining_compensation: u32,
+}
+
+fn refusal(r: MakeupRefusal) -> ApiError {
+    match r {
+        MakeupRefusal::NeedsAcceptShorter {
+            makeup_minutes,
+            missing_minutes,
+        } => ApiError::conflict(
+            NEEDS_ACCEPT_SHORTER,
+            shorter_question(makeup_minutes, missing_minutes),
+        ),
+        MakeupRefusal::Full => ApiError::conflict(codes::SESSION_FULL, "课程已满员，是否加入候补"),
+        MakeupRefusal::Clash => ApiError::conflict(CLASH, "与孩子已预约的课程时间冲突"),
+        MakeupRefusal::Insufficient { needed, available } => {
+            ApiError::conflict(INSUFFICIENT, insufficient_message(needed, available))
+        }
+        MakeupRefusal::NotOpen => ApiError::conflict(codes::CONFLICT, "该待补课记录已预约或已关闭"),
+        MakeupRefusal::NotEligible => {
+            ApiError::conflict(codes::CONFLICT, "补课课程需为同类型、同级或更低级别")
+        }
+        MakeupRefusal::Started => ApiError::conflict(codes::CONFLICT, "课程已开始，无法预约"),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/makeup/book", tag = "makeup", security(("bearer" = [])), request_body = BookBody,
+    responses((status = 201, body = Envelope<Booked>),
+              (status = 409, description = "40908 shorter (resubmit with accept_shorter), 40906 full, 40909 not enough credit, 40910 clash")))]
+pub async fn book(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiJson(body): ApiJson<BookBody>,
+) -> Result<Reply<Booked>, ApiError> {
+    let p = owned_pending(&state, parent, body.pending_id).await?;
+    if p.status != "open" {
+        return Err(refusal(MakeupRefusal::NotOpen));
+    }
+    let s = session::load(&state, body.course_schedule_id, body.booking_date).await?;
+    if s.schedule.course_type != p.course_type || s.schedule.level > p.level {
+        return Err(refusal(MakeupRefusal::NotEligible));
+    }
+    if Utc::now() >= s.starts_at {
+        return Err(refusal(MakeupRefusal::Started));
+    }
+    db::sessions::ensure(&state.pool, s.key, s.starts_at).await?;
+    let settings = s.settings(&mut *state.pool.acquire().await?).await?;
+    let request = MakeupRequest {
+        pending_id: p.id,
+        session: s.key,
+        accept_shorter: body.accept_shorter,
+        use_compensation: body.use_compensation,
+        settings,
+        starts_at: s.starts_at,
+        ends_at: s.starts_at + Duration::minutes(i64::from(s.schedule.duration_minutes)),
+    };
+    match flows::book_makeup(&state, request).await? {
+        BookingOutcome::Refused(r) => Err(refusal(r)),
+        BookingOutcome::Booked(b) => Ok(Reply::created(Booked {
+            makeup_booking_id: b.makeup_booking_id,
+            duration_difference: b.duration_difference,
+            completion_type: b.completion_type.as_str(),
+            compensation_created: b.compensation_created,
+            compensation_used: b.compensation_used,
+            remaining_compensation: b.remaining_compensation,
+        })
+        .message("补课预约成功")),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyMakeup {
+    pub makeup_booking_id: i64,
+    pub pending_id: i64,
+    pub profile_id: i64,
+    pub course_name: String,
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub duration_minutes: i32,
+    pub original_duration: i32,
+    /// confirmed | completed | cancelled | no_show
+    pub status: String,
+    pub completion_type: String,
+    pub workflow_id: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/makeup/my", tag = "makeup", security(("bearer" = [])),
+    responses((status = 200, body = Envelope<Items<MyMakeup>>)))]
+pub async fn mine(
+    State(state): State<AppState>,
+    parent: Parent,
+) -> Result<Reply<Items<MyMakeup>>, ApiError> {
+    let tz = state.config.club_tz;
+    let items = db::makeup::makeups_of_parent(&state.pool, parent.user_id)
+        .await?
+        .into_iter()
+        .map(|m| MyMakeup {
+            makeup_booking_id: m.id,
+            pending_id: m.pending_makeup_id,
+            profile_id: m.profile_id,
+            course_name: m.course_name,
+            course_schedule_id: m.makeup_schedule_id,
+            booking_date: m.makeup_date,
+            starts_at: m.starts_at.map(|t| in_club_time(t, tz)),
+            duration_minutes: m.makeup_duration,
+            original_duration: m.original_duration,
+            status: m.status,
+            completion_type: m.completion_type,
+            workflow_id: m.workflow_id,
+        })
+        .collect();
+    Ok(Reply::ok(Items { items }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Cancelled {
+    pub makeup_booking_id: i64,
+    pub status: &'static str,
+    pub restored_minutes: u32,
+    pub revoked_minutes: u32,
+}
+
+#[utoipa::path(delete, path = "/api/v1/makeup/{id}/cancel", tag = "makeup", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Cancelled>), (status = 409, description = "past the cancel cutoff / not cancellable")))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Reply<Cancelled>, ApiError> {
+    let m = db::makeup::makeup(&state.pool, id)
+        .await?
+        .ok_or(ApiError::not_found("补课记录"))?;
+    if m.user_id != parent.user_id {
+        return Err(ApiError::Forbidden);
+    }
+    let not_cancellable = || ApiError::conflict(codes::CONFLICT, "该补课已取消或已结束");
+    let Some(workflow_id) = m.workflow_id.filter(|_| m.status == "confirmed") else {
+        return Err(not_cancellable());
+    };
+    match flows::cancel_makeup(&state, &workflow_id).await? {
+        Some(CancelOutcome::Cancelled {
+            restored_minutes,
+            revoked_minutes,
+        }) => Ok(Reply::ok(Cancelled {
+            makeup_booking_id: id,
+            status: "cancelled",
+            restored_minutes,
+            revoked_minutes,
+        })
+        .message("补课已取消，待补课记录已恢复")),
+        Some(CancelOutcome::TooLate { cutoff_at }) => Err(ApiError::conflict(
+            codes::CONFLICT,
+            format!(
+                "已超过取消时限（{}前可取消）",
+                in_club_time(cutoff_at, state.config.club_tz).format("%m-%d %H:%M")
+            ),
+        )),
+        Some(CancelOutcome::NotCancellable) | None => Err(not_cancellable()),
+    }
+}

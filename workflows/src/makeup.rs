@@ -1,0 +1,149 @@
+//! The vocabulary of makeup bookings and minute credits (M1–M7).
+
+use crate::ids::SessionKey;
+use crate::rules::makeup::CompletionType;
+use crate::settings::ClassSettings;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// `makeup-booking/{pending}-{session}`: one process per pending makeup and target session.
+pub fn makeup_workflow_id(pending_id: i64, session: SessionKey) -> String {
+    format!("makeup-booking/{pending_id}-{session}")
+}
+
+/// `compensation/{credit}`.
+pub fn credit_workflow_id(credit_id: i64) -> String {
+    format!("compensation/{credit_id}")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakeupRequest {
+    pub pending_id: i64,
+    pub session: SessionKey,
+    pub accept_shorter: bool,
+    pub use_compensation: bool,
+    /// The ★ settings of the makeup session's course.
+    pub settings: ClassSettings,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// Why a makeup booking was refused (M2, M3, M6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "refusal", rename_all = "snake_case")]
+pub enum MakeupRefusal {
+    /// The pending makeup is not open (already booked or closed).
+    NotOpen,
+    /// Another course type, or a higher level.
+    NotEligible,
+    Started,
+    Full,
+    Clash,
+    NeedsAcceptShorter {
+        makeup_minutes: u32,
+        missing_minutes: u32,
+    },
+    Insufficient {
+        needed: u32,
+        available: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditTiming {
+    pub credit_id: i64,
+    pub profile_id: i64,
+    pub expires_at: DateTime<Utc>,
+    pub remind_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakeupBooked {
+    pub makeup_booking_id: i64,
+    pub booking_id: i64,
+    pub profile_id: i64,
+    pub duration_difference: i64,
+    pub completion_type: CompletionType,
+    pub compensation_created: u32,
+    pub compensation_used: u32,
+    pub remaining_compensation: u32,
+    pub created_credit: Option<CreditTiming>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum BookingOutcome {
+    Booked(MakeupBooked),
+    Refused(MakeupRefusal),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CancelOutcome {
+    Cancelled {
+        restored_minutes: u32,
+        revoked_minutes: u32,
+    },
+    /// Past the cancel cutoff (class start − cancel cutoff ★).
+    TooLate { cutoff_at: DateTime<Utc> },
+    /// Already cancelled, completed, or never booked.
+    NotCancellable,
+}
+
+/// `MakeupState` search attribute and the `status` query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MakeupState {
+    #[default]
+    Booking,
+    Booked,
+    Cancelled,
+    Completed,
+    NoShow,
+    Refused,
+}
+
+impl MakeupState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Booking => "booking",
+            Self::Booked => "booked",
+            Self::Cancelled => "cancelled",
+            Self::Completed => "completed",
+            Self::NoShow => "no_show",
+            Self::Refused => "refused",
+        }
+    }
+}
+
+/// What the makeup cancel activity did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unbooked {
+    pub booking_id: i64,
+    pub restored_minutes: u32,
+    pub revoked_minutes: u32,
+    /// false when it was already cancelled (a retry)
+    pub changed: bool,
+}
+
+/// `CreditState` search attribute and the credit's `status` query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditState {
+    #[default]
+    Active,
+    Reminded,
+    Expired,
+    Closed,
+}
+
+impl CreditState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Reminded => "reminded",
+            Self::Expired => "expired",
+            Self::Closed => "closed",
+        }
+    }
+}

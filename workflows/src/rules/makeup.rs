@@ -1,0 +1,180 @@
+//! Makeup and credit rules (M2–M7) as pure functions.
+
+use serde::{Deserialize, Serialize};
+
+/// M4: how the makeup compares with the original class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompletionType {
+    /// Same length.
+    Full,
+    /// Shorter: the missing minutes become a credit.
+    Partial,
+    /// Longer: the family gets the extra time (or pays it from credits).
+    Extra,
+}
+
+impl CompletionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Partial => "partial",
+            Self::Extra => "extra",
+        }
+    }
+}
+
+/// d = original − makeup minutes, and what it means.
+pub fn duration_difference(original: u32, makeup: u32) -> (i64, CompletionType) {
+    let d = i64::from(original) - i64::from(makeup);
+    let kind = match d {
+        0 => CompletionType::Full,
+        d if d > 0 => CompletionType::Partial,
+        _ => CompletionType::Extra,
+    };
+    (d, kind)
+}
+
+/// `1小时`, `1.5小时`, `45分钟`: durations as the seeds write them.
+pub fn minutes_text(minutes: u32) -> String {
+    if minutes.is_multiple_of(60) {
+        format!("{}小时", minutes / 60)
+    } else if minutes.is_multiple_of(30) && minutes > 60 {
+        format!("{}小时", f64::from(minutes) / 60.0)
+    } else {
+        format!("{minutes}分钟")
+    }
+}
+
+/// M3: the question a shorter makeup needs answered.
+pub fn shorter_question(makeup: u32, missing: u32) -> String {
+    format!(
+        "本课程仅{}，比您原课程少{}，是否确认预约？",
+        minutes_text(makeup),
+        minutes_text(missing)
+    )
+}
+
+/// M6: not enough credit minutes.
+pub fn insufficient_message(needed: u32, available: u32) -> String {
+    format!("补偿时长不足，需要{needed}分钟，可用{available}分钟")
+}
+
+/// M2: the hint on a candidate session.
+pub fn hint(d: i64) -> String {
+    match d {
+        0 => "时长与原课程相同".to_string(),
+        d if d > 0 => format!("补课时长比原课程少{}分钟，差额将转为课时补偿", d),
+        d => format!("补课时长比原课程多{}分钟", -d),
+    }
+}
+
+/// One credit as the spender sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credit {
+    pub id: i64,
+    pub remaining: u32,
+    /// expiry as a sortable key (e.g. milliseconds)
+    pub expires: i64,
+}
+
+/// M6: take `needed` minutes, earliest expiry first, partially if needed. `None` when the
+/// credits do not cover it. Returns (credit id, minutes taken) per slice.
+pub fn spend_plan(credits: &[Credit], needed: u32) -> Option<Vec<(i64, u32)>> {
+    let total: u64 = credits.iter().map(|c| u64::from(c.remaining)).sum();
+    if total < u64::from(needed) {
+        return None;
+    }
+    let mut sorted: Vec<&Credit> = credits.iter().filter(|c| c.remaining > 0).collect();
+    sorted.sort_by_key(|c| (c.expires, c.id));
+    let mut left = needed;
+    let mut plan = Vec::new();
+    for c in sorted {
+        if left == 0 {
+            break;
+        }
+        let take = c.remaining.min(left);
+        plan.push((c.id, take));
+        left -= take;
+    }
+    Some(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_classify_as_the_seed_says() {
+        assert_eq!(duration_difference(120, 90), (30, CompletionType::Partial));
+        assert_eq!(duration_difference(90, 90), (0, CompletionType::Full));
+        assert_eq!(duration_difference(60, 120), (-60, CompletionType::Extra));
+    }
+
+    #[test]
+    fn the_shorter_question_reads_like_the_seed() {
+        assert_eq!(
+            shorter_question(60, 60),
+            "本课程仅1小时，比您原课程少1小时，是否确认预约？"
+        );
+        assert_eq!(
+            shorter_question(90, 30),
+            "本课程仅1.5小时，比您原课程少30分钟，是否确认预约？"
+        );
+        assert_eq!(
+            insufficient_message(60, 30),
+            "补偿时长不足，需要60分钟，可用30分钟"
+        );
+    }
+
+    #[test]
+    fn spending_takes_the_earliest_expiry_first_and_partially() {
+        let credits = [
+            Credit {
+                id: 1,
+                remaining: 30,
+                expires: 300,
+            },
+            Credit {
+                id: 2,
+                remaining: 40,
+                expires: 100,
+            },
+            Credit {
+                id: 3,
+                remaining: 50,
+                expires: 200,
+            },
+        ];
+        assert_eq!(spend_plan(&credits, 60), Some(vec![(2, 40), (3, 20)]));
+        assert_eq!(
+            spend_plan(&credits, 120),
+            Some(vec![(2, 40), (3, 50), (1, 30)])
+        );
+        assert_eq!(spend_plan(&credits, 121), None);
+        assert_eq!(spend_plan(&credits, 0), Some(vec![]));
+    }
+
+    #[test]
+    fn a_plan_never_takes_more_than_a_credit_has_nor_more_than_needed() {
+        // small exhaustive check over many shapes
+        for needed in 0..200u32 {
+            let credits: Vec<Credit> = (0..5)
+                .map(|i| Credit {
+                    id: i,
+                    remaining: ((i * 37 + needed as i64) % 61) as u32,
+                    expires: (i * 13) % 7,
+                })
+                .collect();
+            if let Some(plan) = spend_plan(&credits, needed) {
+                assert_eq!(plan.iter().map(|p| p.1).sum::<u32>(), needed);
+                for (id, take) in plan {
+                    let c = credits.iter().find(|c| c.id == id).unwrap();
+                    assert!(take <= c.remaining && take > 0);
+                }
+            } else {
+                assert!(credits.iter().map(|c| c.remaining).sum::<u32>() < needed);
+            }
+        }
+    }
+}
