@@ -332,3 +332,74 @@ async fn a_credit_is_reminded_then_expires_on_its_timer() {
     );
     ledger_balances(&app, &p).await;
 }
+
+/// Starts a workflow through the raw gRPC API with the server's per-workflow time skipping
+/// (not exposed by the SDK's start options; the dev server runs with
+/// `frontend.WorkflowTimeSkippingEnabled=true`).
+async fn start_time_skipping<T: serde::Serialize>(app: &TestApp, workflow_type: &str, workflow_id: &str, input: &T) {
+    use std::collections::HashMap;
+    use temporalio_common::protos::temporal::api::common::v1::{Payload, Payloads, TimeSkippingConfig, WorkflowType};
+    use temporalio_common::protos::temporal::api::taskqueue::v1::TaskQueue;
+    use temporalio_common::protos::temporal::api::workflowservice::v1::StartWorkflowExecutionRequest;
+    let payload = Payload {
+        metadata: HashMap::from([("encoding".to_string(), b"json/plain".to_vec())]),
+        data: serde_json::to_vec(input).unwrap(),
+        ..Default::default()
+    };
+    let request = StartWorkflowExecutionRequest {
+        namespace: app.config.temporal_namespace.clone(),
+        workflow_id: workflow_id.to_string(),
+        workflow_type: Some(WorkflowType { name: workflow_type.to_string() }),
+        task_queue: Some(TaskQueue { name: app.config.task_queue.clone(), kind: 1, ..Default::default() }),
+        input: Some(Payloads { payloads: vec![payload] }),
+        request_id: uuid::Uuid::new_v4().to_string(),
+        time_skipping_config: Some(TimeSkippingConfig { enabled: true, ..Default::default() }),
+        ..Default::default()
+    };
+    let mut service = app.temporal.connection().workflow_service();
+    service
+        .start_workflow_execution(temporalio_client::tonic::Request::new(request))
+        .await
+        .expect("the dev server accepts a time-skipping start");
+}
+
+#[tokio::test]
+async fn a_real_fourteen_day_credit_is_reminded_and_expires_through_server_time_skipping() {
+    let app = spawn_app().await; // default settings: 14 days valid, reminder 2 days before
+    let p = app.parent("parent").await;
+    let child = app.child(&p, "小天", 2).await;
+    let pending = leave_from(&app, &p, child, 120, 2).await;
+    let shorter = app.session(spec("group", 2, 90, 6, 3)).await;
+    assert_eq!(book(&app, &p, pending, shorter, json!({"accept_shorter": true})).await.0, StatusCode::CREATED);
+    let (credit_id, expires_at): (i64, chrono::DateTime<chrono::Utc>) =
+        sqlx::query_as("SELECT id, expiry_time FROM class_credit_compensation")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let lifetime = expires_at - chrono::Utc::now();
+    assert!(lifetime > Duration::days(13), "a real 14-day credit: {lifetime}");
+
+    // The same workflow code over the same credit, with the server skipping through its
+    // 12-day and 2-day timers instead of the test waiting for them.
+    let timing = workflows::makeup::CreditTiming {
+        credit_id,
+        profile_id: child,
+        expires_at,
+        remind_at: expires_at - Duration::days(2),
+    };
+    let workflow_id = format!("compensation-time-skipped/{credit_id}");
+    let started = std::time::Instant::now();
+    start_time_skipping(&app, "CompensationCreditWorkflow", &workflow_id, &timing).await;
+    let expired = app
+        .temporal
+        .get_workflow_handle::<CompensationCreditWorkflow>(workflow_id)
+        .get_result(WorkflowGetResultOptions::default())
+        .await
+        .expect("the time-skipped credit workflow completes");
+    assert_eq!(expired, 30);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "14 days skipped in {:?}", started.elapsed());
+    let (_, inbox) = app.get("/api/v1/notifications", &p.token).await;
+    assert!(inbox["data"]["items"].as_array().unwrap().iter().any(|n| n["type"] == "compensation_expiring"));
+    assert_eq!(balance(&app, &p).await, 0);
+    ledger_balances(&app, &p).await;
+}
