@@ -216,6 +216,9 @@ async fn shorter_makeups_create_credits_and_extra_time_spends_the_earliest_first
             .unwrap()
     };
     let (mc, ma) = (id_of(c.0), id_of(a.0));
+    let first = &my["data"]["items"][0];
+    assert_eq!(first["status"], "booked", "{my}");
+    assert!(first["cancellable_until"].is_string(), "{my}");
     let (status, body) = app
         .delete(&format!("/api/v1/makeup/{mc}/cancel"), &p.token)
         .await;
@@ -302,12 +305,21 @@ async fn a_credit_is_reminded_then_expires_on_its_timer() {
     let (_, bal) = app.get("/api/v1/compensation/balance", &p.token).await;
     let credit_id = bal["data"]["credits"][0]["id"].as_i64().unwrap();
 
-    let expired = app
+    // The makeup workflow starts the credit's workflow right after answering the booking.
+    let handle = app
         .temporal
-        .get_workflow_handle::<CompensationCreditWorkflow>(credit_workflow_id(credit_id))
-        .get_result(WorkflowGetResultOptions::default())
-        .await
-        .expect("the credit workflow ends at expiry");
+        .get_workflow_handle::<CompensationCreditWorkflow>(credit_workflow_id(credit_id));
+    let started = std::time::Instant::now();
+    let expired = loop {
+        match handle.get_result(WorkflowGetResultOptions::default()).await {
+            Ok(minutes) => break minutes,
+            Err(e) if started.elapsed() < std::time::Duration::from_secs(10) => {
+                tracing::debug!(error = %e, "credit workflow not there yet");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("the credit workflow ends at expiry: {e}"),
+        }
+    };
     assert_eq!(expired, 30);
     assert_eq!(balance(&app, &p).await, 0);
     let (_, inbox) = app.get("/api/v1/notifications", &p.token).await;
@@ -336,9 +348,16 @@ async fn a_credit_is_reminded_then_expires_on_its_timer() {
 /// Starts a workflow through the raw gRPC API with the server's per-workflow time skipping
 /// (not exposed by the SDK's start options; the dev server runs with
 /// `frontend.WorkflowTimeSkippingEnabled=true`).
-async fn start_time_skipping<T: serde::Serialize>(app: &TestApp, workflow_type: &str, workflow_id: &str, input: &T) {
+async fn start_time_skipping<T: serde::Serialize>(
+    app: &TestApp,
+    workflow_type: &str,
+    workflow_id: &str,
+    input: &T,
+) {
     use std::collections::HashMap;
-    use temporalio_common::protos::temporal::api::common::v1::{Payload, Payloads, TimeSkippingConfig, WorkflowType};
+    use temporalio_common::protos::temporal::api::common::v1::{
+        Payload, Payloads, TimeSkippingConfig, WorkflowType,
+    };
     use temporalio_common::protos::temporal::api::taskqueue::v1::TaskQueue;
     use temporalio_common::protos::temporal::api::workflowservice::v1::StartWorkflowExecutionRequest;
     let payload = Payload {
@@ -349,11 +368,22 @@ async fn start_time_skipping<T: serde::Serialize>(app: &TestApp, workflow_type: 
     let request = StartWorkflowExecutionRequest {
         namespace: app.config.temporal_namespace.clone(),
         workflow_id: workflow_id.to_string(),
-        workflow_type: Some(WorkflowType { name: workflow_type.to_string() }),
-        task_queue: Some(TaskQueue { name: app.config.task_queue.clone(), kind: 1, ..Default::default() }),
-        input: Some(Payloads { payloads: vec![payload] }),
+        workflow_type: Some(WorkflowType {
+            name: workflow_type.to_string(),
+        }),
+        task_queue: Some(TaskQueue {
+            name: app.config.task_queue.clone(),
+            kind: 1,
+            ..Default::default()
+        }),
+        input: Some(Payloads {
+            payloads: vec![payload],
+        }),
         request_id: uuid::Uuid::new_v4().to_string(),
-        time_skipping_config: Some(TimeSkippingConfig { enabled: true, ..Default::default() }),
+        time_skipping_config: Some(TimeSkippingConfig {
+            enabled: true,
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let mut service = app.temporal.connection().workflow_service();
@@ -370,14 +400,22 @@ async fn a_real_fourteen_day_credit_is_reminded_and_expires_through_server_time_
     let child = app.child(&p, "小天", 2).await;
     let pending = leave_from(&app, &p, child, 120, 2).await;
     let shorter = app.session(spec("group", 2, 90, 6, 3)).await;
-    assert_eq!(book(&app, &p, pending, shorter, json!({"accept_shorter": true})).await.0, StatusCode::CREATED);
+    assert_eq!(
+        book(&app, &p, pending, shorter, json!({"accept_shorter": true}))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
     let (credit_id, expires_at): (i64, chrono::DateTime<chrono::Utc>) =
         sqlx::query_as("SELECT id, expiry_time FROM class_credit_compensation")
             .fetch_one(&app.pool)
             .await
             .unwrap();
     let lifetime = expires_at - chrono::Utc::now();
-    assert!(lifetime > Duration::days(13), "a real 14-day credit: {lifetime}");
+    assert!(
+        lifetime > Duration::days(13),
+        "a real 14-day credit: {lifetime}"
+    );
 
     // The same workflow code over the same credit, with the server skipping through its
     // 12-day and 2-day timers instead of the test waiting for them.
@@ -397,9 +435,19 @@ async fn a_real_fourteen_day_credit_is_reminded_and_expires_through_server_time_
         .await
         .expect("the time-skipped credit workflow completes");
     assert_eq!(expired, 30);
-    assert!(started.elapsed() < std::time::Duration::from_secs(60), "14 days skipped in {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "14 days skipped in {:?}",
+        started.elapsed()
+    );
     let (_, inbox) = app.get("/api/v1/notifications", &p.token).await;
-    assert!(inbox["data"]["items"].as_array().unwrap().iter().any(|n| n["type"] == "compensation_expiring"));
+    assert!(
+        inbox["data"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["type"] == "compensation_expiring")
+    );
     assert_eq!(balance(&app, &p).await, 0);
     ledger_balances(&app, &p).await;
 }

@@ -54,6 +54,8 @@ pub struct MakeupRow {
     pub profile_id: i64,
     pub user_id: i64,
     pub course_name: String,
+    pub course_id: i64,
+    pub course_type: String,
     pub makeup_schedule_id: i64,
     pub makeup_date: NaiveDate,
     pub starts_at: Option<DateTime<Utc>>,
@@ -65,6 +67,7 @@ pub struct MakeupRow {
 }
 
 const MAKEUP_SELECT: &str = "SELECT mb.id, mb.pending_makeup_id, mb.profile_id, p.user_id, c.name AS course_name,
+        c.id AS course_id, c.course_type,
         mb.makeup_schedule_id, mb.makeup_date, s.starts_at, mb.makeup_duration, mb.original_duration,
         CAST(mb.status AS CHAR) AS status, CAST(mb.completion_type AS CHAR) AS completion_type, mb.workflow_id
    FROM makeup_booking mb

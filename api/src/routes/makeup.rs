@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use workflows::makeup::{BookingOutcome, CancelOutcome, MakeupRefusal, MakeupRequest};
 use workflows::rules::makeup::{duration_difference, hint, insufficient_message, shorter_question};
+use workflows::settings::ClassSettings;
 
 pub const NEEDS_ACCEPT_SHORTER: u32 = 40908;
 pub const INSUFFICIENT: u32 = 40909;
@@ -254,9 +255,11 @@ pub struct MyMakeup {
     pub starts_at: Option<DateTime<FixedOffset>>,
     pub duration_minutes: i32,
     pub original_duration: i32,
-    /// confirmed | completed | cancelled | no_show
+    /// booked | completed | cancelled | no_show
     pub status: String,
     pub completion_type: String,
+    /// class start − the makeup cancel cutoff ★ (M5)
+    pub cancellable_until: Option<DateTime<FixedOffset>>,
     pub workflow_id: Option<String>,
 }
 
@@ -267,10 +270,20 @@ pub async fn mine(
     parent: Parent,
 ) -> Result<Reply<Items<MyMakeup>>, ApiError> {
     let tz = state.config.club_tz;
+    let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
     let items = db::makeup::makeups_of_parent(&state.pool, parent.user_id)
         .await?
         .into_iter()
-        .map(|m| MyMakeup {
+        .map(|m| {
+            let settings = ClassSettings::resolve(
+                &by_type.get(&m.course_type).copied().unwrap_or_default(),
+                &by_course.get(&m.course_id).copied().unwrap_or_default(),
+            );
+            let cutoff = Duration::seconds(i64::from(settings.makeup_cancel_cutoff_seconds));
+            (m, cutoff)
+        })
+        .map(|(m, cutoff)| MyMakeup {
+            cancellable_until: m.starts_at.map(|t| in_club_time(t - cutoff, tz)),
             makeup_booking_id: m.id,
             pending_id: m.pending_makeup_id,
             profile_id: m.profile_id,
@@ -280,7 +293,12 @@ pub async fn mine(
             starts_at: m.starts_at.map(|t| in_club_time(t, tz)),
             duration_minutes: m.makeup_duration,
             original_duration: m.original_duration,
-            status: m.status,
+            // `confirmed` in the table; `booked` to parents, like any booking
+            status: if m.status == "confirmed" {
+                "booked".to_string()
+            } else {
+                m.status
+            },
             completion_type: m.completion_type,
             workflow_id: m.workflow_id,
         })
