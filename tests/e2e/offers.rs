@@ -288,7 +288,7 @@ async fn two_seats_released_at_once_make_exactly_two_winners() {
 #[tokio::test]
 async fn unanswered_offers_are_held_in_turn_and_a_late_confirm_gets_410() {
     let app = spawn_app().await;
-    app.set_type_settings("group", windows(1, 2, 1)).await;
+    app.set_type_settings("group", windows(1, 4, 1)).await;
     let (schedule, date, holders, waiters) = full_with_queue(&app, 1, 3).await;
     let (a, b, c) = (&waiters[0], &waiters[1], &waiters[2]);
     assert_eq!(cancel(&app, &holders[0]).await.0, StatusCode::OK);
@@ -342,7 +342,7 @@ async fn unanswered_offers_are_held_in_turn_and_a_late_confirm_gets_410() {
 #[tokio::test]
 async fn beginning_before_the_deadline_allows_a_confirm_after_it() {
     let app = spawn_app().await;
-    app.set_type_settings("group", windows(1, 30, 3)).await;
+    app.set_type_settings("group", windows(2, 30, 5)).await;
     let (_, _, holders, waiters) = full_with_queue(&app, 1, 2).await;
     let (a, b) = (&waiters[0], &waiters[1]);
     assert_eq!(cancel(&app, &holders[0]).await.0, StatusCode::OK);
@@ -355,7 +355,7 @@ async fn beginning_before_the_deadline_allows_a_confirm_after_it() {
         .parse()
         .unwrap();
 
-    // Past the 1 s deadline, inside A's grace: B (no begin) is late, A is not (O6).
+    // Past the 2 s deadline, inside A's grace: B (no begin) is late, A is not (O6).
     let (_, mine) = app.get("/api/v1/waitlist/my", &b.parent.token).await;
     let deadline: DateTime<Utc> = mine["data"]["items"][0]["offer"]["deadline"]
         .as_str()

@@ -12,13 +12,13 @@ use workflows::{SessionKey, WaitlistCutoffWorkflow};
 #[tokio::test]
 async fn waiting_entries_expire_at_the_cutoff_and_each_parent_is_told() {
     let app = spawn_app().await;
-    // Class in 8 s with a 5 s cutoff: the waitlist closes 3 s from now.
-    app.set_type_settings("group", json!({"cutoff_seconds": 5}))
+    // Class in 15 s with a 10 s cutoff: the waitlist closes 5 s from now.
+    app.set_type_settings("group", json!({"cutoff_seconds": 10}))
         .await;
     let (schedule, date) = app
         .session(SessionSpec {
             capacity: 1,
-            starts_in: Duration::seconds(8),
+            starts_in: Duration::seconds(15),
             ..Default::default()
         })
         .await;
