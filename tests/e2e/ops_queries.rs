@@ -97,3 +97,79 @@ async fn the_documented_queries_find_open_offers_and_waiting_cutoffs() {
         .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_documented_query_finds_a_makeup_stuck_on_a_failing_activity() {
+    use temporalio_client::WorkflowStartOptions;
+    let app = spawn_app().await;
+    let p = app.parent("parent").await;
+    let child = app.child(&p, "小明", 2).await;
+    let (schedule, date) = app.session(SessionSpec::default()).await;
+    let (_, booked) = app.book(&p, child, schedule, date).await;
+    let booking = booked["data"]["booking_id"].as_i64().unwrap();
+    let (_, left) = app
+        .post(
+            &format!("/api/v1/bookings/{booking}/leave"),
+            &p.token,
+            json!({}),
+        )
+        .await;
+    let pending = left["data"]["pending_makeup_id"].as_i64().unwrap();
+    let (target, target_date) = app
+        .session(SessionSpec {
+            starts_in: chrono::Duration::days(4),
+            ..Default::default()
+        })
+        .await;
+    sqlx::query("INSERT INTO class_session (course_schedule_id, booking_date, starts_at) VALUES (?, ?, UTC_TIMESTAMP(3) + INTERVAL 4 DAY)")
+        .bind(target)
+        .bind(target_date)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // The booking activity cannot write its table: it fails and retries, the flow waits.
+    sqlx::query("RENAME TABLE makeup_booking TO makeup_booking_away")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let session = SessionKey::new(target, target_date);
+    let workflow_id = workflows::makeup::makeup_workflow_id(pending, session);
+    let request = workflows::makeup::MakeupRequest {
+        pending_id: pending,
+        session,
+        accept_shorter: true,
+        use_compensation: false,
+        settings: Default::default(),
+        starts_at: chrono::Utc::now() + chrono::Duration::days(4),
+        ends_at: chrono::Utc::now() + chrono::Duration::days(4) + chrono::Duration::minutes(90),
+    };
+    app.temporal
+        .start_workflow(
+            workflows::MakeupBookingWorkflow::run,
+            request,
+            WorkflowStartOptions::new(app.config.task_queue.clone(), workflow_id.clone()).build(),
+        )
+        .await
+        .unwrap();
+    let stuck = listed(
+        &app,
+        r#"WorkflowType="MakeupBookingWorkflow" AND MakeupState="booking""#,
+        &workflow_id,
+    )
+    .await;
+    assert_eq!(stuck, vec![workflow_id.clone()]);
+
+    // Fixed: the retry goes through and the flow moves on.
+    sqlx::query("RENAME TABLE makeup_booking_away TO makeup_booking")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let booked = listed(
+        &app,
+        r#"WorkflowType="MakeupBookingWorkflow" AND MakeupState="booked""#,
+        &workflow_id,
+    )
+    .await;
+    assert_eq!(booked, vec![workflow_id]);
+}
