@@ -6,7 +6,7 @@ pub mod db;
 pub mod notify;
 pub mod wechat;
 
-mod makeup_activities;
+pub(crate) mod makeup_activities;
 mod offer_activities;
 mod waitlist_activities;
 mod wechat_activities;

@@ -621,3 +621,144 @@ impl MakeupActivities {
         Ok(left)
     }
 }
+
+/// M3: the seat a waitlist entry won was waited for from a pending makeup, so it is booked as
+/// that makeup: the makeup record, the pending makeup booked, and a credit for a shorter
+/// class. Runs inside the claim's transaction; `None` when the pending makeup is no longer
+/// open (the seat then stays an ordinary booking).
+pub(crate) async fn adopt_won_seat(
+    tx: &mut MySqlConnection,
+    pending_id: i64,
+    booking_id: i64,
+    session: workflows::SessionKey,
+    settings: &workflows::settings::ClassSettings,
+    now: DateTime<Utc>,
+) -> Result<Option<workflows::activities::AdoptedMakeup>, sqlx::Error> {
+    let pending: Option<Pending> = sqlx::query_as(
+        "SELECT profile_id, original_booking_id, course_type, level, duration_minutes, CAST(status AS CHAR) AS status
+           FROM pending_makeup WHERE id = ? FOR UPDATE",
+    )
+    .bind(pending_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(pending) = pending.filter(|p| p.status == "open") else {
+        return Ok(None);
+    };
+    let target: Target = sqlx::query_as(
+        "SELECT c.id AS course_id, c.course_type, c.level, c.duration_minutes
+           FROM course_schedule cs JOIN course c ON c.id = cs.course_id WHERE cs.id = ?",
+    )
+    .bind(session.course_schedule_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (starts_at,): (DateTime<Utc>,) = sqlx::query_as(
+        "SELECT starts_at FROM class_session WHERE course_schedule_id = ? AND booking_date = ?",
+    )
+    .bind(session.course_schedule_id)
+    .bind(session.booking_date)
+    .fetch_one(&mut *tx)
+    .await?;
+    let original = u32::try_from(pending.duration_minutes).unwrap_or(0);
+    let makeup = u32::try_from(target.duration_minutes).unwrap_or(0);
+    let (d, kind) = duration_difference(original, makeup);
+    let workflow_id = workflows::makeup::makeup_workflow_id(pending_id, session);
+    sqlx::query("UPDATE booking SET source = 'makeup' WHERE id = ?")
+        .bind(booking_id)
+        .execute(&mut *tx)
+        .await?;
+    let makeup_booking_id = i64::try_from(
+        sqlx::query(
+            "INSERT INTO makeup_booking (pending_makeup_id, original_booking_id, booking_id, profile_id, makeup_class_id,
+                                         makeup_schedule_id, makeup_date, status, original_duration, makeup_duration,
+                                         duration_difference, completion_type, workflow_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)",
+        )
+        .bind(pending_id)
+        .bind(pending.original_booking_id)
+        .bind(booking_id)
+        .bind(pending.profile_id)
+        .bind(target.course_id)
+        .bind(session.course_schedule_id)
+        .bind(session.booking_date)
+        .bind(original)
+        .bind(makeup)
+        .bind(d)
+        .bind(kind.as_str())
+        .bind(&workflow_id)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_id(),
+    )
+    .unwrap_or(i64::MAX);
+    sqlx::query("UPDATE pending_makeup SET status = 'booked' WHERE id = ?")
+        .bind(pending_id)
+        .execute(&mut *tx)
+        .await?;
+    let created = u32::try_from(d.max(0)).unwrap_or(0);
+    let mut created_credit = None;
+    if created > 0 {
+        let expires_at = now + Duration::seconds(i64::from(settings.compensation_valid_seconds));
+        let credit_id = i64::try_from(
+            sqlx::query(
+                "INSERT INTO class_credit_compensation (profile_id, original_booking_id, makeup_booking_id, compensation_minutes,
+                                                        remaining_minutes, status, created_time, expiry_time)
+                 VALUES (?, ?, ?, ?, ?, 'available', ?, ?)",
+            )
+            .bind(pending.profile_id)
+            .bind(pending.original_booking_id)
+            .bind(makeup_booking_id)
+            .bind(created)
+            .bind(created)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_id(),
+        )
+        .unwrap_or(i64::MAX);
+        sqlx::query("UPDATE class_credit_compensation SET workflow_id = ? WHERE id = ?")
+            .bind(credit_workflow_id(credit_id))
+            .bind(credit_id)
+            .execute(&mut *tx)
+            .await?;
+        credits::ledger(
+            tx,
+            LedgerRow {
+                profile_id: pending.profile_id,
+                credit_id,
+                kind: "created",
+                minutes: created,
+                makeup_booking_id: Some(makeup_booking_id),
+                key: format!("created/{credit_id}"),
+                at: now,
+            },
+        )
+        .await?;
+        let remind_at = (expires_at
+            - Duration::seconds(i64::from(settings.compensation_reminder_seconds)))
+        .max(now);
+        created_credit = Some(CreditTiming {
+            credit_id,
+            profile_id: pending.profile_id,
+            expires_at,
+            remind_at,
+        });
+    }
+    let remaining = credits::balance(tx, pending.profile_id, now).await?;
+    Ok(Some(workflows::activities::AdoptedMakeup {
+        pending_id,
+        booked: MakeupBooked {
+            makeup_booking_id,
+            booking_id,
+            profile_id: pending.profile_id,
+            duration_difference: d,
+            completion_type: kind,
+            compensation_created: created,
+            compensation_used: 0,
+            remaining_compensation: remaining,
+            created_credit,
+        },
+        starts_at,
+        ends_at: starts_at + Duration::minutes(i64::from(target.duration_minutes)),
+    }))
+}

@@ -246,10 +246,12 @@ impl OfferActivities {
         if entry.status == "confirmed"
             && let Some(booking_id) = entry.booking_id
         {
+            // a retry after commit
             return Ok(ClaimOutcome::Won {
                 booking_id,
                 seats_left,
-            }); // a retry after commit
+                makeup: None,
+            });
         }
         let same_session = entry.course_schedule_id == req.session.course_schedule_id
             && entry.booking_date == req.session.booking_date;
@@ -310,11 +312,26 @@ impl OfferActivities {
             None,
         )
         .await?;
+        let makeup = match entry.pending_makeup_id {
+            Some(pending_id) => {
+                crate::makeup_activities::adopt_won_seat(
+                    &mut tx,
+                    pending_id,
+                    booking_id,
+                    req.session,
+                    &req.settings,
+                    now,
+                )
+                .await?
+            }
+            None => None,
+        };
         tx.commit().await?;
-        info!(workflow_id = %req.workflow_id, waitlist_id = req.waitlist_id, booking_id, "seat won");
+        info!(workflow_id = %req.workflow_id, waitlist_id = req.waitlist_id, booking_id, makeup = makeup.is_some(), "seat won");
         Ok(ClaimOutcome::Won {
             booking_id,
             seats_left: seats_left - 1,
+            makeup,
         })
     }
 

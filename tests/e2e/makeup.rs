@@ -451,3 +451,84 @@ async fn a_real_fourteen_day_credit_is_reminded_and_expires_through_server_time_
     assert_eq!(balance(&app, &p).await, 0);
     ledger_balances(&app, &p).await;
 }
+
+#[tokio::test]
+async fn waiting_for_a_full_makeup_session_books_it_as_the_makeup_when_the_seat_is_won() {
+    let app = spawn_app().await;
+    let p = app.parent("parent").await;
+    let child = app.child(&p, "小月", 2).await;
+    let pending = leave_from(&app, &p, child, 120, 2).await;
+    let (schedule, date) = app.session(spec("group", 2, 90, 1, 3)).await;
+    let holder = app.parent("holder").await;
+    let holder_child = app.child(&holder, "占位", 2).await;
+    let (_, held) = app.book(&holder, holder_child, schedule, date).await;
+
+    // M3: full → 409 asking to join the waitlist, which keeps the link to the pending makeup.
+    let (status, body) = book(
+        &app,
+        &p,
+        pending,
+        (schedule, date),
+        json!({"accept_shorter": true}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (StatusCode::CONFLICT, Some("课程已满员，是否加入候补"))
+    );
+    let (status, joined) = app
+        .post(
+            "/api/v1/waitlist/join",
+            &p.token,
+            json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date, "pending_id": pending}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{joined}");
+    let entry = joined["data"]["waitlist_id"].as_i64().unwrap();
+
+    let booking = held["data"]["booking_id"].as_i64().unwrap();
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/bookings/{booking}/cancel"),
+            &holder.token,
+            json!({})
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    let (status, won) = app
+        .put(
+            &format!("/api/v1/waitlist/{entry}/respond"),
+            &p.token,
+            json!({"action": "confirm"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{won}");
+
+    // The won seat is the makeup: pending booked, a makeup record, the 30-minute credit.
+    let (_, pendings) = app.get("/api/v1/makeup/pending", &p.token).await;
+    assert_eq!(
+        pendings["data"]["items"][0]["status"], "booked",
+        "{pendings}"
+    );
+    let (_, my) = app.get("/api/v1/makeup/my", &p.token).await;
+    let makeup = &my["data"]["items"][0];
+    assert_eq!(
+        (
+            makeup["status"].as_str(),
+            makeup["completion_type"].as_str()
+        ),
+        (Some("booked"), Some("partial")),
+        "{my}"
+    );
+    assert_eq!(balance(&app, &p).await, 30);
+    // And its workflow manages it like any makeup: cancelling reopens the pending makeup.
+    let id = makeup["makeup_booking_id"].as_i64().unwrap();
+    let (status, body) = app
+        .delete(&format!("/api/v1/makeup/{id}/cancel"), &p.token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"]["revoked_minutes"], 30);
+    ledger_balances(&app, &p).await;
+}

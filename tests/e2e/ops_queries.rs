@@ -143,6 +143,7 @@ async fn the_documented_query_finds_a_makeup_stuck_on_a_failing_activity() {
         settings: Default::default(),
         starts_at: chrono::Utc::now() + chrono::Duration::days(4),
         ends_at: chrono::Utc::now() + chrono::Duration::days(4) + chrono::Duration::minutes(90),
+        adopt: None,
     };
     app.temporal
         .start_workflow(

@@ -71,14 +71,28 @@ pub struct ClaimRequest {
     pub workflow_id: String,
     pub session: SessionKey,
     pub waitlist_id: i64,
+    /// The session's settings (credit validity when the seat becomes a makeup, M3).
+    #[serde(default)]
+    pub settings: crate::settings::ClassSettings,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A won seat that was waited for from a pending makeup (M3): it is booked as that makeup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdoptedMakeup {
+    pub pending_id: i64,
+    pub booked: crate::makeup::MakeupBooked,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ClaimOutcome {
     Won {
         booking_id: i64,
         seats_left: u32,
+        #[serde(default)]
+        makeup: Option<AdoptedMakeup>,
     },
     /// The offer has no seat left (someone was faster, or ops lowered capacity).
     NoSeat,

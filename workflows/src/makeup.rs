@@ -26,6 +26,10 @@ pub struct MakeupRequest {
     pub settings: ClassSettings,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// Set when the seat was already booked as this makeup (a won waitlist offer, M3): the
+    /// workflow adopts it instead of booking.
+    #[serde(default)]
+    pub adopt: Option<MakeupBooked>,
 }
 
 /// Why a makeup booking was refused (M2, M3, M6).

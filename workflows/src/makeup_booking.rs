@@ -64,16 +64,18 @@ impl MakeupBookingWorkflow {
         ctx.upsert_search_attributes([SESSION_KEY.value_set(req.session.to_string())]);
         set_state(ctx, MakeupState::Booking);
         let workflow_id = ctx.workflow_id().to_string();
-        let outcome = ctx
-            .execute_activity(
-                BookMakeupSeat,
-                BookMakeup {
+        let outcome = match req.adopt.clone() {
+            // A won waitlist offer already booked the seat as this makeup (M3).
+            Some(booked) => BookingOutcome::Booked(booked),
+            None => {
+                let book = BookMakeup {
                     workflow_id,
                     request: req.clone(),
-                },
-                options(),
-            )
-            .await?;
+                };
+                ctx.execute_activity(BookMakeupSeat, book, options())
+                    .await?
+            }
+        };
         let cancel_cutoff = req.starts_at
             - ChronoDuration::seconds(i64::from(req.settings.makeup_cancel_cutoff_seconds));
         ctx.state_mut(|s| {

@@ -32,6 +32,7 @@ pub const WORKFLOW_TYPE: &str = "WaitlistOfferWorkflow";
 pub struct WaitlistOfferWorkflow {
     workflow_id: String,
     session: Option<crate::SessionKey>,
+    settings: crate::settings::ClassSettings,
     phase: OfferPhase,
     release: Option<ReleaseOutcome>,
     seats_open: u32,
@@ -253,6 +254,7 @@ impl WaitlistOfferWorkflow {
         ctx.state_mut(|s| {
             s.workflow_id = workflow_id.clone();
             s.session = Some(input.session);
+            s.settings = input.settings;
         });
         ctx.upsert_search_attributes([SESSION_KEY.value_set(input.session.to_string())]);
         let request = ReleaseRequest {
@@ -448,6 +450,30 @@ impl WaitlistOfferWorkflow {
 }
 
 impl WaitlistOfferWorkflow {
+    /// M3: a seat won from a pending makeup's waitlist entry is that makeup; its own
+    /// `MakeupBookingWorkflow` takes it over (cancellation, class end, the credit).
+    async fn adopt_makeup(ctx: &WorkflowContext<Self>, m: crate::activities::AdoptedMakeup) {
+        let (session, settings) = ctx.state(|s| (s.session, s.settings));
+        let Some(session) = session else { return };
+        let request = crate::makeup::MakeupRequest {
+            pending_id: m.pending_id,
+            session,
+            accept_shorter: true,
+            use_compensation: false,
+            settings,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            adopt: Some(m.booked),
+        };
+        let options = temporalio_sdk::ChildWorkflowOptions::builder()
+            .workflow_id(crate::makeup::makeup_workflow_id(m.pending_id, session))
+            .parent_close_policy(temporalio_sdk::ParentClosePolicy::Abandon)
+            .build();
+        let _ = ctx
+            .start_child_workflow(crate::MakeupBookingWorkflow::run, request, options)
+            .await;
+    }
+
     async fn handle_respond(ctx: &WorkflowContext<Self>, input: RespondInput) -> Verdict {
         // Wait for the release step, so an update right after start sees the open offer.
         let _ = ctx.wait_condition(|s| s.release.is_some()).await;
@@ -523,15 +549,23 @@ impl WaitlistOfferWorkflow {
                             .unwrap_or(crate::SessionKey::new(0, chrono::NaiveDate::MIN))
                     }),
                     waitlist_id: id,
+                    settings: ctx.state(|s| s.settings),
                 };
                 let outcome = ctx.execute_activity(ClaimSeat, claim, db_options()).await;
-                ctx.state_mut(|s| {
+                let adopted = match &outcome {
+                    Ok(ClaimOutcome::Won {
+                        makeup: Some(m), ..
+                    }) => Some(m.clone()),
+                    _ => None,
+                };
+                let verdict = ctx.state_mut(|s| {
                     s.claims_in_flight -= 1;
                     s.epoch += 1;
                     match outcome {
                         Ok(ClaimOutcome::Won {
                             booking_id,
                             seats_left,
+                            ..
                         }) => {
                             s.seats_open = seats_left;
                             s.winners.push(id);
@@ -543,7 +577,11 @@ impl WaitlistOfferWorkflow {
                         }
                         Ok(ClaimOutcome::NotActive) | Err(_) => Verdict::Expired,
                     }
-                })
+                });
+                if let Some(m) = adopted {
+                    Self::adopt_makeup(ctx, m).await;
+                }
+                verdict
             }
         }
     }

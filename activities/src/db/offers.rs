@@ -176,6 +176,7 @@ pub struct EntryState {
     pub booking_id: Option<i64>,
     pub course_schedule_id: i64,
     pub booking_date: chrono::NaiveDate,
+    pub pending_makeup_id: Option<i64>,
 }
 
 pub async fn lock_entry(
@@ -183,7 +184,8 @@ pub async fn lock_entry(
     id: i64,
 ) -> Result<Option<EntryState>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT CAST(status AS CHAR) AS status, profile_id, booking_id, course_schedule_id, booking_date
+        "SELECT CAST(status AS CHAR) AS status, profile_id, booking_id, course_schedule_id, booking_date,
+                pending_makeup_id
            FROM waitlist WHERE id = ? FOR UPDATE",
     )
     .bind(id)

@@ -229,6 +229,7 @@ pub async fn book(
         settings,
         starts_at: s.starts_at,
         ends_at: s.starts_at + Duration::minutes(i64::from(s.schedule.duration_minutes)),
+        adopt: None,
     };
     match flows::book_makeup(&state, request).await? {
         BookingOutcome::Refused(r) => Err(refusal(r)),

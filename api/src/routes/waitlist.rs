@@ -6,7 +6,6 @@ use crate::envelope::{Envelope, Items, Reply};
 use crate::error::{ApiError, codes, on_unique_violation};
 use crate::extract::{ApiJson, ApiPath};
 use crate::flows;
-use crate::routes::bookings::SessionRef;
 use crate::routes::profiles::ensure_owner;
 use crate::routes::sessions::in_club_time;
 use crate::session;
@@ -32,6 +31,16 @@ impl From<JoinRefusal> for ApiError {
     }
 }
 
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct JoinBody {
+    pub profile_id: i64,
+    pub course_schedule_id: i64,
+    /// YYYY-MM-DD, club time zone
+    pub booking_date: NaiveDate,
+    /// joining from a makeup selection (M3): a won seat is booked as this makeup
+    pub pending_id: Option<i64>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Joined {
     pub waitlist_id: i64,
@@ -41,16 +50,40 @@ pub struct Joined {
     pub estimated_wait_time: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/waitlist/join", tag = "waitlist", security(("bearer" = [])), request_body = SessionRef,
+#[utoipa::path(post, path = "/api/v1/waitlist/join", tag = "waitlist", security(("bearer" = [])), request_body = JoinBody,
     responses((status = 201, description = "message: 您是第N位候补", body = Envelope<Joined>),
               (status = 409, description = "not full / past cutoff / queue full / already waiting / already booked")))]
 pub async fn join(
     State(state): State<AppState>,
     parent: Parent,
-    ApiJson(req): ApiJson<SessionRef>,
+    ApiJson(req): ApiJson<JoinBody>,
 ) -> Result<Reply<Joined>, ApiError> {
     ensure_owner(&state, parent, req.profile_id).await?;
     let s = session::load(&state, req.course_schedule_id, req.booking_date).await?;
+    if let Some(pending_id) = req.pending_id {
+        // M3: waiting for this session as a makeup; a won seat is booked as that makeup.
+        let p = db::makeup::pending(&state.pool, pending_id)
+            .await?
+            .ok_or(ApiError::not_found("待补课记录"))?;
+        if p.user_id != parent.user_id {
+            return Err(ApiError::Forbidden);
+        }
+        if p.profile_id != req.profile_id {
+            return Err(ApiError::invalid("pending_id", "待补课记录不属于该孩子"));
+        }
+        if p.status != "open" {
+            return Err(ApiError::conflict(
+                codes::CONFLICT,
+                "该待补课记录已预约或已关闭",
+            ));
+        }
+        if p.course_type != s.schedule.course_type || s.schedule.level > p.level {
+            return Err(ApiError::conflict(
+                codes::CONFLICT,
+                "补课课程需为同类型、同级或更低级别",
+            ));
+        }
+    }
     let settings = s.settings(&mut *state.pool.acquire().await?).await?;
     let cutoff_at = s.cutoff_at(&settings);
     if Utc::now() >= cutoff_at {
@@ -76,9 +109,15 @@ pub async fn join(
         profile_is_booked: db::bookings::profile_is_booked(&mut tx, req.profile_id, s.key).await?,
     };
     check_join(&snapshot)?;
-    let waitlist_id = db::waitlist::insert(&mut tx, req.profile_id, s.key, None, db::now_millis())
-        .await
-        .map_err(|e| on_unique_violation(e, JoinRefusal::AlreadyWaiting.into()))?;
+    let waitlist_id = db::waitlist::insert(
+        &mut tx,
+        req.profile_id,
+        s.key,
+        req.pending_id,
+        db::now_millis(),
+    )
+    .await
+    .map_err(|e| on_unique_violation(e, JoinRefusal::AlreadyWaiting.into()))?;
     tx.commit().await?;
 
     let position = snapshot.active_entries + 1;
