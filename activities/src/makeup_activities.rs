@@ -1,12 +1,8 @@
 //! Activities of makeup bookings and minute credits (M3–M7).
 
 use crate::db::credits::{self, LedgerRow};
-use crate::db::notifications::{NewNotification, insert_once};
 use crate::db::{now_millis, offers};
-use crate::notify::drafts::WechatDrafts;
-use crate::notify::templates::{Facts, Kind, Lang, render};
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 use sqlx::{MySqlConnection, MySqlPool};
 use std::sync::Arc;
 use temporalio_macros::activities;
@@ -21,17 +17,11 @@ use workflows::rules::makeup::{CompletionType, Credit, duration_difference, spen
 
 pub struct MakeupActivities {
     pool: MySqlPool,
-    club_tz: Tz,
-    drafts: WechatDrafts,
 }
 
 impl MakeupActivities {
-    pub fn new(pool: MySqlPool, club_tz: Tz, drafts: WechatDrafts) -> Self {
-        Self {
-            pool,
-            club_tz,
-            drafts,
-        }
+    pub fn new(pool: MySqlPool) -> Self {
+        Self { pool }
     }
 }
 
@@ -141,6 +131,108 @@ async fn recorded(
     })))
 }
 
+/// What a makeup record is made of.
+struct NewMakeup<'a> {
+    pending_id: i64,
+    pending: &'a Pending,
+    booking_id: i64,
+    course_id: i64,
+    session: workflows::SessionKey,
+    original: u32,
+    makeup: u32,
+    difference: i64,
+    kind: CompletionType,
+    workflow_id: &'a str,
+}
+
+/// The `makeup_booking` row (confirmed) and the pending makeup marked booked.
+async fn record_makeup(tx: &mut MySqlConnection, m: &NewMakeup<'_>) -> Result<i64, sqlx::Error> {
+    let id = sqlx::query(
+        "INSERT INTO makeup_booking (pending_makeup_id, original_booking_id, booking_id, profile_id, makeup_class_id,
+                                     makeup_schedule_id, makeup_date, status, original_duration, makeup_duration,
+                                     duration_difference, completion_type, workflow_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)",
+    )
+    .bind(m.pending_id)
+    .bind(m.pending.original_booking_id)
+    .bind(m.booking_id)
+    .bind(m.pending.profile_id)
+    .bind(m.course_id)
+    .bind(m.session.course_schedule_id)
+    .bind(m.session.booking_date)
+    .bind(m.original)
+    .bind(m.makeup)
+    .bind(m.difference)
+    .bind(m.kind.as_str())
+    .bind(m.workflow_id)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_id();
+    sqlx::query("UPDATE pending_makeup SET status = 'booked' WHERE id = ?")
+        .bind(m.pending_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(i64::try_from(id).unwrap_or(i64::MAX))
+}
+
+/// M4: a credit of `minutes` for a shorter makeup, with its ledger row; its timing for the
+/// credit workflow.
+async fn create_credit(
+    tx: &mut MySqlConnection,
+    pending: &Pending,
+    makeup_booking_id: i64,
+    minutes: u32,
+    settings: &workflows::settings::ClassSettings,
+    now: DateTime<Utc>,
+) -> Result<CreditTiming, sqlx::Error> {
+    let expires_at = now + Duration::seconds(i64::from(settings.compensation_valid_seconds));
+    let credit_id = i64::try_from(
+        sqlx::query(
+            "INSERT INTO class_credit_compensation (profile_id, original_booking_id, makeup_booking_id, compensation_minutes,
+                                                    remaining_minutes, status, created_time, expiry_time)
+             VALUES (?, ?, ?, ?, ?, 'available', ?, ?)",
+        )
+        .bind(pending.profile_id)
+        .bind(pending.original_booking_id)
+        .bind(makeup_booking_id)
+        .bind(minutes)
+        .bind(minutes)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_id(),
+    )
+    .unwrap_or(i64::MAX);
+    sqlx::query("UPDATE class_credit_compensation SET workflow_id = ? WHERE id = ?")
+        .bind(credit_workflow_id(credit_id))
+        .bind(credit_id)
+        .execute(&mut *tx)
+        .await?;
+    credits::ledger(
+        tx,
+        LedgerRow {
+            profile_id: pending.profile_id,
+            credit_id,
+            kind: "created",
+            minutes,
+            makeup_booking_id: Some(makeup_booking_id),
+            key: format!("created/{credit_id}"),
+            at: now,
+        },
+    )
+    .await?;
+    let remind_at = (expires_at
+        - Duration::seconds(i64::from(settings.compensation_reminder_seconds)))
+    .max(now);
+    Ok(CreditTiming {
+        credit_id,
+        profile_id: pending.profile_id,
+        expires_at,
+        remind_at,
+    })
+}
+
 #[activities]
 impl MakeupActivities {
     #[activity(definition = workflows::activities::BookMakeupSeat)]
@@ -238,34 +330,22 @@ impl MakeupActivities {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(refused(MakeupRefusal::Clash)),
             Err(e) => return Err(e.into()),
         };
-        let makeup_booking_id = i64::try_from(
-            sqlx::query(
-                "INSERT INTO makeup_booking (pending_makeup_id, original_booking_id, booking_id, profile_id, makeup_class_id,
-                                             makeup_schedule_id, makeup_date, status, original_duration, makeup_duration,
-                                             duration_difference, completion_type, workflow_id)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)",
-            )
-            .bind(req.pending_id)
-            .bind(pending.original_booking_id)
-            .bind(booking_id)
-            .bind(pending.profile_id)
-            .bind(target.course_id)
-            .bind(req.session.course_schedule_id)
-            .bind(req.session.booking_date)
-            .bind(original)
-            .bind(makeup)
-            .bind(d)
-            .bind(kind.as_str())
-            .bind(&input.workflow_id)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_id(),
+        let makeup_booking_id = record_makeup(
+            &mut tx,
+            &NewMakeup {
+                pending_id: req.pending_id,
+                pending: &pending,
+                booking_id,
+                course_id: target.course_id,
+                session: req.session,
+                original,
+                makeup,
+                difference: d,
+                kind,
+                workflow_id: &input.workflow_id,
+            },
         )
-        .unwrap_or(i64::MAX);
-        sqlx::query("UPDATE pending_makeup SET status = 'booked' WHERE id = ?")
-            .bind(req.pending_id)
-            .execute(&mut *tx)
-            .await?;
+        .await?;
 
         let mut used = 0;
         for (credit_id, take) in &plan {
@@ -313,57 +393,22 @@ impl MakeupActivities {
             used += take;
         }
 
-        let mut created_credit = None;
         let created = u32::try_from(d.max(0)).unwrap_or(0);
-        if created > 0 {
-            let expires_at =
-                now + Duration::seconds(i64::from(req.settings.compensation_valid_seconds));
-            let credit_id = i64::try_from(
-                sqlx::query(
-                    "INSERT INTO class_credit_compensation (profile_id, original_booking_id, makeup_booking_id, compensation_minutes,
-                                                            remaining_minutes, status, created_time, expiry_time)
-                     VALUES (?, ?, ?, ?, ?, 'available', ?, ?)",
+        let created_credit = if created > 0 {
+            Some(
+                create_credit(
+                    &mut tx,
+                    &pending,
+                    makeup_booking_id,
+                    created,
+                    &req.settings,
+                    now,
                 )
-                .bind(pending.profile_id)
-                .bind(pending.original_booking_id)
-                .bind(makeup_booking_id)
-                .bind(created)
-                .bind(created)
-                .bind(now)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?
-                .last_insert_id(),
+                .await?,
             )
-            .unwrap_or(i64::MAX);
-            sqlx::query("UPDATE class_credit_compensation SET workflow_id = ? WHERE id = ?")
-                .bind(credit_workflow_id(credit_id))
-                .bind(credit_id)
-                .execute(&mut *tx)
-                .await?;
-            credits::ledger(
-                &mut tx,
-                LedgerRow {
-                    profile_id: pending.profile_id,
-                    credit_id,
-                    kind: "created",
-                    minutes: created,
-                    makeup_booking_id: Some(makeup_booking_id),
-                    key: format!("created/{credit_id}"),
-                    at: now,
-                },
-            )
-            .await?;
-            let remind_at = (expires_at
-                - Duration::seconds(i64::from(req.settings.compensation_reminder_seconds)))
-            .max(now);
-            created_credit = Some(CreditTiming {
-                credit_id,
-                profile_id: pending.profile_id,
-                expires_at,
-                remind_at,
-            });
-        }
+        } else {
+            None
+        };
         let remaining = credits::balance(&mut tx, pending.profile_id, now).await?;
         tx.commit().await?;
         info!(
@@ -537,89 +582,6 @@ impl MakeupActivities {
                 .await?;
         Ok(status)
     }
-
-    #[activity(definition = workflows::activities::RemindCredit)]
-    pub async fn remind(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        credit_id: i64,
-    ) -> Result<Vec<String>, ActivityError> {
-        let mut tx = self.pool.begin().await?;
-        let Some(credit) = credits::lock(&mut tx, credit_id).await? else {
-            return Ok(Vec::new());
-        };
-        let left = u32::try_from(credit.remaining_minutes).unwrap_or(0);
-        if credit.status != "available" || left == 0 {
-            return Ok(Vec::new());
-        }
-        let (user_id,): (i64,) = sqlx::query_as("SELECT user_id FROM profile WHERE id = ?")
-            .bind(credit.profile_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let facts = Facts {
-            deadline: Some(credit.expiry_time),
-            minutes: Some(left),
-            ..Default::default()
-        };
-        let text = render(Kind::CompensationExpiring, Lang::ZhCn, self.club_tz, &facts);
-        let page = "pages/makeup/compensation/index";
-        let n = NewNotification {
-            user_id,
-            profile_id: Some(credit.profile_id),
-            kind: Kind::CompensationExpiring.code(),
-            title: text.title,
-            body: text.body,
-            data: serde_json::json!({"credit_id": credit_id, "minutes": left, "expires_at": credit.expiry_time, "page": page}),
-            dedupe_key: format!("compensation_expiring/{credit_id}"),
-            wechat: self
-                .drafts
-                .draft(Kind::CompensationExpiring, &facts, self.club_tz, page),
-        };
-        insert_once(&mut tx, &n).await?;
-        tx.commit().await?;
-        Ok(if n.wechat.is_some() {
-            vec![n.dedupe_key]
-        } else {
-            Vec::new()
-        })
-    }
-
-    #[activity(definition = workflows::activities::ExpireCredit)]
-    pub async fn expire(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        credit_id: i64,
-    ) -> Result<u32, ActivityError> {
-        let now = now_millis();
-        let mut tx = self.pool.begin().await?;
-        let Some(credit) = credits::lock(&mut tx, credit_id).await? else {
-            return Ok(0);
-        };
-        let left = u32::try_from(credit.remaining_minutes).unwrap_or(0);
-        if credit.status != "available" || left == 0 {
-            return Ok(0);
-        }
-        credits::ledger(
-            &mut tx,
-            LedgerRow {
-                profile_id: credit.profile_id,
-                credit_id,
-                kind: "expired",
-                minutes: left,
-                makeup_booking_id: None,
-                key: format!("expired/{credit_id}"),
-                at: now,
-            },
-        )
-        .await?;
-        sqlx::query("UPDATE class_credit_compensation SET remaining_minutes = 0, status = 'expired' WHERE id = ?")
-            .bind(credit_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        info!(credit_id, minutes = left, "credit expired");
-        Ok(left)
-    }
 }
 
 /// M3: the seat a waitlist entry won was waited for from a pending makeup, so it is booked as
@@ -666,84 +628,28 @@ pub(crate) async fn adopt_won_seat(
         .bind(booking_id)
         .execute(&mut *tx)
         .await?;
-    let makeup_booking_id = i64::try_from(
-        sqlx::query(
-            "INSERT INTO makeup_booking (pending_makeup_id, original_booking_id, booking_id, profile_id, makeup_class_id,
-                                         makeup_schedule_id, makeup_date, status, original_duration, makeup_duration,
-                                         duration_difference, completion_type, workflow_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)",
-        )
-        .bind(pending_id)
-        .bind(pending.original_booking_id)
-        .bind(booking_id)
-        .bind(pending.profile_id)
-        .bind(target.course_id)
-        .bind(session.course_schedule_id)
-        .bind(session.booking_date)
-        .bind(original)
-        .bind(makeup)
-        .bind(d)
-        .bind(kind.as_str())
-        .bind(&workflow_id)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_id(),
+    let makeup_booking_id = record_makeup(
+        tx,
+        &NewMakeup {
+            pending_id,
+            pending: &pending,
+            booking_id,
+            course_id: target.course_id,
+            session,
+            original,
+            makeup,
+            difference: d,
+            kind,
+            workflow_id: &workflow_id,
+        },
     )
-    .unwrap_or(i64::MAX);
-    sqlx::query("UPDATE pending_makeup SET status = 'booked' WHERE id = ?")
-        .bind(pending_id)
-        .execute(&mut *tx)
-        .await?;
+    .await?;
     let created = u32::try_from(d.max(0)).unwrap_or(0);
-    let mut created_credit = None;
-    if created > 0 {
-        let expires_at = now + Duration::seconds(i64::from(settings.compensation_valid_seconds));
-        let credit_id = i64::try_from(
-            sqlx::query(
-                "INSERT INTO class_credit_compensation (profile_id, original_booking_id, makeup_booking_id, compensation_minutes,
-                                                        remaining_minutes, status, created_time, expiry_time)
-                 VALUES (?, ?, ?, ?, ?, 'available', ?, ?)",
-            )
-            .bind(pending.profile_id)
-            .bind(pending.original_booking_id)
-            .bind(makeup_booking_id)
-            .bind(created)
-            .bind(created)
-            .bind(now)
-            .bind(expires_at)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_id(),
-        )
-        .unwrap_or(i64::MAX);
-        sqlx::query("UPDATE class_credit_compensation SET workflow_id = ? WHERE id = ?")
-            .bind(credit_workflow_id(credit_id))
-            .bind(credit_id)
-            .execute(&mut *tx)
-            .await?;
-        credits::ledger(
-            tx,
-            LedgerRow {
-                profile_id: pending.profile_id,
-                credit_id,
-                kind: "created",
-                minutes: created,
-                makeup_booking_id: Some(makeup_booking_id),
-                key: format!("created/{credit_id}"),
-                at: now,
-            },
-        )
-        .await?;
-        let remind_at = (expires_at
-            - Duration::seconds(i64::from(settings.compensation_reminder_seconds)))
-        .max(now);
-        created_credit = Some(CreditTiming {
-            credit_id,
-            profile_id: pending.profile_id,
-            expires_at,
-            remind_at,
-        });
-    }
+    let created_credit = if created > 0 {
+        Some(create_credit(tx, &pending, makeup_booking_id, created, settings, now).await?)
+    } else {
+        None
+    };
     let remaining = credits::balance(tx, pending.profile_id, now).await?;
     Ok(Some(workflows::activities::AdoptedMakeup {
         pending_id,

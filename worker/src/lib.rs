@@ -5,7 +5,9 @@ mod failure_log;
 
 use activities::notify::drafts::WechatDrafts;
 use activities::wechat::{WechatClient, WechatSettings};
-use activities::{MakeupActivities, OfferActivities, WaitlistActivities, WechatActivities};
+use activities::{
+    CreditActivities, MakeupActivities, OfferActivities, WaitlistActivities, WechatActivities,
+};
 use anyhow::Context;
 use sqlx::MySqlPool;
 use std::future::Future;
@@ -93,7 +95,8 @@ pub async fn run(
         .register_workflow::<WaitlistOfferWorkflow>()?
         .register_workflow::<MakeupBookingWorkflow>()?
         .register_workflow::<CompensationCreditWorkflow>()?
-        .register_activities(MakeupActivities::new(
+        .register_activities(MakeupActivities::new(deps.pool.clone()))
+        .register_activities(CreditActivities::new(
             deps.pool.clone(),
             config.club_tz,
             drafts.clone(),
