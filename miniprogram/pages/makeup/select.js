@@ -168,6 +168,8 @@ Component({
                 profile_id: this.data.pending.profile_id,
                 course_schedule_id: session.course_schedule_id,
                 booking_date: session.booking_date,
+                // keeps the link: a won seat is booked as this makeup (M3)
+                pending_id: this.data.pending.pending_id,
               }),
             )
             .then((data) => wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 }))

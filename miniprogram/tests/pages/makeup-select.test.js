@@ -88,7 +88,7 @@ test('a class that filled up offers its waitlist', async () => {
   await tap(page.querySelectorAll('.candidate')[1], '.btn-select');
   await flush();
   expect(wx.showModal.mock.calls[0][0]).toMatchObject({ content: '课程已满员，是否加入候补', confirmText: '加入候补' });
-  expect(server.callsTo('POST', '/api/v1/waitlist/join')[0].data).toEqual({ profile_id: 1, course_schedule_id: 202, booking_date: '2026-11-27' });
+  expect(server.callsTo('POST', '/api/v1/waitlist/join')[0].data).toEqual({ profile_id: 1, course_schedule_id: 202, booking_date: '2026-11-27', pending_id: 21 });
   expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '您是第2位候补' }));
 });
 
