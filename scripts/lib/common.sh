@@ -273,6 +273,7 @@ start_temporal_dev() {
         --dynamic-config-value matching.numTaskqueueReadPartitions=1 \
         --dynamic-config-value matching.numTaskqueueWritePartitions=1 \
         --dynamic-config-value frontend.WorkflowTimeSkippingEnabled=true \
+        --dynamic-config-value system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2 \
         "$@" >"$log_file" 2>&1 </dev/null &
     TEMPORAL_PID=$!
     if ! wait_for_port 127.0.0.1 "$port" 30 "$TEMPORAL_PID"; then

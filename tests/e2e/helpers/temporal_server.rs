@@ -106,6 +106,7 @@ fn start_dev_server() -> String {
         "matching.numTaskqueueReadPartitions=1",
         "matching.numTaskqueueWritePartitions=1",
         "frontend.WorkflowTimeSkippingEnabled=true",
+        "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2",
     ] {
         args.push("--dynamic-config-value".into());
         args.push(value.into());
