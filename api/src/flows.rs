@@ -124,23 +124,82 @@ pub async fn respond(
     workflow_id: &str,
     input: RespondInput,
 ) -> Result<OfferAnswer, ApiError> {
-    let client = state.temporal.client().await?;
-    let handle = client.get_workflow_handle::<WaitlistOfferWorkflow>(workflow_id.to_string());
-    let options = WorkflowExecuteUpdateOptions::builder()
-        .rpc_options(rpc_options())
-        .build();
-    let call = handle.execute_update(WaitlistOfferWorkflow::respond, input, options);
-    match tokio::time::timeout(UPDATE_TIMEOUT, call).await {
-        Ok(Ok(verdict)) => Ok(OfferAnswer::Verdict(verdict)),
-        Ok(Err(WorkflowUpdateError::Failed(failure))) => {
-            let taken = failure.message.contains("taken");
-            Ok(OfferAnswer::Closed(Some(if taken {
+    Ok(
+        match execute_update::<WaitlistOfferWorkflow, _>(
+            state,
+            workflow_id,
+            WaitlistOfferWorkflow::respond,
+            input,
+        )
+        .await?
+        {
+            Updated::Answered(verdict) => OfferAnswer::Verdict(verdict),
+            Updated::Rejected(reason) => OfferAnswer::Closed(Some(if reason.contains("taken") {
                 "taken"
             } else {
                 "expired"
-            })))
+            })),
+            Updated::Gone => OfferAnswer::Closed(None),
+        },
+    )
+}
+
+/// Asks an open offer to send its current round again; `None` when it has closed.
+pub async fn resend(state: &AppState, workflow_id: &str) -> Result<Option<u32>, ApiError> {
+    Ok(
+        match execute_update::<WaitlistOfferWorkflow, _>(
+            state,
+            workflow_id,
+            WaitlistOfferWorkflow::resend,
+            (),
+        )
+        .await?
+        {
+            Updated::Answered(n) => Some(n),
+            Updated::Rejected(_) | Updated::Gone => None,
+        },
+    )
+}
+
+/// What an Update sent to an existing workflow came to.
+enum Updated<T> {
+    Answered(T),
+    /// The update validator refused it (its message says why).
+    Rejected(String),
+    /// The workflow has closed, or never existed.
+    Gone,
+}
+
+/// Sends `update` to the workflow `workflow_id` and waits for its answer (bounded); Temporal
+/// errors other than "closed/unknown" become 503.
+async fn execute_update<W, U>(
+    state: &AppState,
+    workflow_id: &str,
+    update: U,
+    input: U::Input,
+) -> Result<Updated<U::Output>, ApiError>
+where
+    W: temporalio_common::HasWorkflowDefinition,
+    U: temporalio_common::UpdateDefinition<Workflow = W::Run>,
+    U::Input: Send,
+    U::Output: 'static,
+{
+    let client = state.temporal.client().await?;
+    let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
+    let options = WorkflowExecuteUpdateOptions::builder()
+        .rpc_options(rpc_options())
+        .build();
+    match tokio::time::timeout(
+        UPDATE_TIMEOUT,
+        handle.execute_update(update, input, options),
+    )
+    .await
+    {
+        Ok(Ok(answer)) => Ok(Updated::Answered(answer)),
+        Ok(Err(WorkflowUpdateError::Failed(failure))) => {
+            Ok(Updated::Rejected(failure.message.clone()))
         }
-        Ok(Err(WorkflowUpdateError::NotFound(_))) => Ok(OfferAnswer::Closed(None)),
+        Ok(Err(WorkflowUpdateError::NotFound(_))) => Ok(Updated::Gone),
         Ok(Err(WorkflowUpdateError::Rpc(status)))
             if matches!(
                 status.code(),
@@ -148,36 +207,16 @@ pub async fn respond(
                     | temporalio_client::tonic::Code::FailedPrecondition
             ) =>
         {
-            Ok(OfferAnswer::Closed(None))
+            Ok(Updated::Gone)
         }
         Ok(Err(e)) => {
-            tracing::warn!(%workflow_id, error = %e, "respond update failed");
+            tracing::warn!(%workflow_id, error = %e, "workflow update failed");
             Err(ApiError::Unavailable("Temporal"))
         }
-        Err(_) => Err(ApiError::Unavailable("Temporal")),
-    }
-}
-
-/// Asks an open offer to send its current round again; `None` when it has closed.
-pub async fn resend(state: &AppState, workflow_id: &str) -> Result<Option<u32>, ApiError> {
-    let client = state.temporal.client().await?;
-    let handle = client.get_workflow_handle::<WaitlistOfferWorkflow>(workflow_id.to_string());
-    let options = WorkflowExecuteUpdateOptions::builder()
-        .rpc_options(rpc_options())
-        .build();
-    match tokio::time::timeout(
-        UPDATE_TIMEOUT,
-        handle.execute_update(WaitlistOfferWorkflow::resend, (), options),
-    )
-    .await
-    {
-        Ok(Ok(n)) => Ok(Some(n)),
-        Ok(Err(WorkflowUpdateError::Failed(_) | WorkflowUpdateError::NotFound(_))) => Ok(None),
-        Ok(Err(e)) => {
-            tracing::warn!(%workflow_id, error = %e, "resend failed");
+        Err(_) => {
+            tracing::warn!(%workflow_id, "workflow update did not answer in time (no worker?)");
             Err(ApiError::Unavailable("Temporal"))
         }
-        Err(_) => Err(ApiError::Unavailable("Temporal")),
     }
 }
 
@@ -215,37 +254,22 @@ pub async fn book_makeup(state: &AppState, req: MakeupRequest) -> Result<Booking
     }
 }
 
-/// M5: asks the makeup's workflow to cancel it.
+/// M5: asks the makeup's workflow to cancel it; `None` when it has closed.
 pub async fn cancel_makeup(
     state: &AppState,
     workflow_id: &str,
 ) -> Result<Option<CancelOutcome>, ApiError> {
-    let client = state.temporal.client().await?;
-    let handle = client.get_workflow_handle::<MakeupBookingWorkflow>(workflow_id.to_string());
-    let options = WorkflowExecuteUpdateOptions::builder()
-        .rpc_options(rpc_options())
-        .build();
-    match tokio::time::timeout(
-        UPDATE_TIMEOUT,
-        handle.execute_update(MakeupBookingWorkflow::cancel, (), options),
-    )
-    .await
-    {
-        Ok(Ok(outcome)) => Ok(Some(outcome)),
-        Ok(Err(WorkflowUpdateError::NotFound(_))) => Ok(None),
-        Ok(Err(WorkflowUpdateError::Rpc(status)))
-            if matches!(
-                status.code(),
-                temporalio_client::tonic::Code::NotFound
-                    | temporalio_client::tonic::Code::FailedPrecondition
-            ) =>
+    Ok(
+        match execute_update::<MakeupBookingWorkflow, _>(
+            state,
+            workflow_id,
+            MakeupBookingWorkflow::cancel,
+            (),
+        )
+        .await?
         {
-            Ok(None)
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(%workflow_id, error = %e, "makeup cancel failed");
-            Err(ApiError::Unavailable("Temporal"))
-        }
-        Err(_) => Err(ApiError::Unavailable("Temporal")),
-    }
+            Updated::Answered(outcome) => Some(outcome),
+            Updated::Rejected(_) | Updated::Gone => None,
+        },
+    )
 }

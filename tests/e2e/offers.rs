@@ -2,7 +2,7 @@
 //! waiting parent is told, the first confirm wins, and the rest of the rules play out with
 //! windows of seconds.
 
-use crate::helpers::{Parent, SessionSpec, TestApp, spawn_app};
+use crate::helpers::{Parent, TestApp, Waiter, spawn_app};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::join_all;
 use reqwest::StatusCode;
@@ -11,46 +11,6 @@ use std::time::Duration;
 use temporalio_client::WorkflowGetResultOptions;
 use workflows::WaitlistOfferWorkflow;
 use workflows::offer::OfferPhase;
-
-struct Waiter {
-    parent: Parent,
-    entry: i64,
-}
-
-/// A session of `capacity` seats filled by `holders` (who can cancel), and `waiting` parents
-/// in its queue, in order.
-async fn full_with_queue(
-    app: &TestApp,
-    capacity: u32,
-    waiting: usize,
-) -> (i64, NaiveDate, Vec<(Parent, i64)>, Vec<Waiter>) {
-    let (schedule, date) = app
-        .session(SessionSpec {
-            capacity,
-            ..Default::default()
-        })
-        .await;
-    let mut holders = Vec::new();
-    for i in 0..capacity {
-        let p = app.parent(&format!("holder-{i}")).await;
-        let child = app.child(&p, "占位", 2).await;
-        let (status, body) = app.book(&p, child, schedule, date).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        holders.push((p, body["data"]["booking_id"].as_i64().unwrap()));
-    }
-    let mut waiters = Vec::new();
-    for i in 0..waiting {
-        let p = app.parent(&format!("waiter-{i}")).await;
-        let child = app.child(&p, &format!("候补{i}"), 2).await;
-        let (status, body) = app.join(&p, child, schedule, date).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        waiters.push(Waiter {
-            entry: body["data"]["waitlist_id"].as_i64().unwrap(),
-            parent: p,
-        });
-    }
-    (schedule, date, holders, waiters)
-}
 
 async fn cancel(app: &TestApp, holder: &(Parent, i64)) -> (StatusCode, Value) {
     app.post(
@@ -129,7 +89,7 @@ fn windows(response: u32, hold: u32, grace: u32) -> Value {
 #[tokio::test]
 async fn a_cancellation_tells_all_three_waiting_parents_before_the_answer_returns() {
     let app = spawn_app().await;
-    let (schedule, date, holders, waiters) = full_with_queue(&app, 1, 3).await;
+    let (schedule, date, holders, waiters) = app.full_with_queue(1, 3).await;
     let (status, body) = cancel(&app, &holders[0]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The release step records round 1 in the same transaction that frees the seat.
@@ -195,7 +155,7 @@ async fn a_cancellation_tells_all_three_waiting_parents_before_the_answer_return
 #[tokio::test]
 async fn eight_parallel_confirms_make_one_winner_and_seven_taken() {
     let app = spawn_app().await;
-    let (schedule, date, holders, waiters) = full_with_queue(&app, 2, 8).await;
+    let (schedule, date, holders, waiters) = app.full_with_queue(2, 8).await;
     assert_eq!(cancel(&app, &holders[0]).await.0, StatusCode::OK);
     let answers = join_all(waiters.iter().map(|w| respond(&app, w, "confirm"))).await;
     let won: Vec<_> = answers
@@ -269,7 +229,7 @@ async fn eight_parallel_confirms_make_one_winner_and_seven_taken() {
 #[tokio::test]
 async fn two_seats_released_at_once_make_exactly_two_winners() {
     let app = spawn_app().await;
-    let (schedule, date, holders, waiters) = full_with_queue(&app, 2, 8).await;
+    let (schedule, date, holders, waiters) = app.full_with_queue(2, 8).await;
     let cancels = join_all(holders.iter().map(|h| cancel(&app, h))).await;
     assert!(
         cancels.iter().all(|(s, _)| *s == StatusCode::OK),
@@ -289,7 +249,7 @@ async fn two_seats_released_at_once_make_exactly_two_winners() {
 async fn unanswered_offers_are_held_in_turn_and_a_late_confirm_gets_410() {
     let app = spawn_app().await;
     app.set_type_settings("group", windows(1, 4, 1)).await;
-    let (schedule, date, holders, waiters) = full_with_queue(&app, 1, 3).await;
+    let (schedule, date, holders, waiters) = app.full_with_queue(1, 3).await;
     let (a, b, c) = (&waiters[0], &waiters[1], &waiters[2]);
     assert_eq!(cancel(&app, &holders[0]).await.0, StatusCode::OK);
 
@@ -343,7 +303,7 @@ async fn unanswered_offers_are_held_in_turn_and_a_late_confirm_gets_410() {
 async fn beginning_before_the_deadline_allows_a_confirm_after_it() {
     let app = spawn_app().await;
     app.set_type_settings("group", windows(2, 30, 5)).await;
-    let (_, _, holders, waiters) = full_with_queue(&app, 1, 2).await;
+    let (_, _, holders, waiters) = app.full_with_queue(1, 2).await;
     let (a, b) = (&waiters[0], &waiters[1]);
     assert_eq!(cancel(&app, &holders[0]).await.0, StatusCode::OK);
     let (status, began) = respond(&app, a, "begin").await;
@@ -376,7 +336,7 @@ async fn beginning_before_the_deadline_allows_a_confirm_after_it() {
 #[tokio::test]
 async fn declining_keeps_the_place_in_the_queue() {
     let app = spawn_app().await;
-    let (_, _, holders, waiters) = full_with_queue(&app, 1, 2).await;
+    let (_, _, holders, waiters) = app.full_with_queue(1, 2).await;
     assert_eq!(cancel(&app, &holders[0]).await.0, StatusCode::OK);
     let (status, body) = respond(&app, &waiters[0], "decline").await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -403,7 +363,7 @@ async fn declining_keeps_the_place_in_the_queue() {
 #[tokio::test]
 async fn raising_capacity_offers_the_new_seat_to_the_queue() {
     let app = spawn_app().await;
-    let (schedule, date, _, waiters) = full_with_queue(&app, 1, 2).await;
+    let (schedule, date, _, waiters) = app.full_with_queue(1, 2).await;
     let admin = app.admin().await;
     let (status, body) = app
         .put(
@@ -443,7 +403,7 @@ async fn raising_capacity_offers_the_new_seat_to_the_queue() {
 #[tokio::test]
 async fn a_release_after_the_cutoff_makes_no_offer() {
     let app = spawn_app().await;
-    let (_, _, holders, waiters) = full_with_queue(&app, 1, 1).await;
+    let (_, _, holders, waiters) = app.full_with_queue(1, 1).await;
     // Ops move the cutoff so it has passed for this class (it starts in 3 days).
     app.set_type_settings("group", json!({"cutoff_seconds": 4 * 24 * 3600}))
         .await;

@@ -2,7 +2,7 @@
 //! committed histories in `tests/histories/` guard against changes that would break running
 //! workflows (guard such changes with `ctx.patched()`); `RECORD_HISTORIES=1` refreshes them.
 
-use crate::helpers::{SessionSpec, TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::path::PathBuf;
@@ -35,23 +35,8 @@ async fn record_offer(app: &TestApp) -> WorkflowHistory {
         json!({"response_window_seconds": 1, "hold_window_seconds": 2, "grace_seconds": 1}),
     )
     .await;
-    let (schedule, date) = app
-        .session(SessionSpec {
-            capacity: 1,
-            ..Default::default()
-        })
-        .await;
-    let holder = app.parent("holder").await;
-    let hc = app.child(&holder, "占位", 2).await;
-    let (_, booked) = app.book(&holder, hc, schedule, date).await;
-    let mut entries = Vec::new();
-    for i in 0..2 {
-        let p = app.parent(&format!("r{i}")).await;
-        let c = app.child(&p, "候补", 2).await;
-        let (_, joined) = app.join(&p, c, schedule, date).await;
-        entries.push((p, joined["data"]["waitlist_id"].as_i64().unwrap()));
-    }
-    let booking = booked["data"]["booking_id"].as_i64().unwrap();
+    let (_, _, holders, entries) = app.full_with_queue(1, 2).await;
+    let (holder, booking) = &holders[0];
     assert_eq!(
         app.post(
             &format!("/api/v1/bookings/{booking}/cancel"),
@@ -63,7 +48,7 @@ async fn record_offer(app: &TestApp) -> WorkflowHistory {
         StatusCode::OK
     );
     // Nobody answers the broadcast; the first hold lapses; the second holder confirms.
-    let (p, entry) = &entries[1];
+    let (p, entry) = (&entries[1].parent, entries[1].entry);
     let started = std::time::Instant::now();
     loop {
         let (_, inbox) = app.get("/api/v1/notifications", &p.token).await;

@@ -1,7 +1,7 @@
 //! Workers are stateless and share a task queue: killing the worker that runs an offer hands
 //! the offer to another worker, which replays its history and answers the next confirm.
 
-use crate::helpers::{SessionSpec, TestApp, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::collections::HashMap;
@@ -51,24 +51,9 @@ async fn killing_the_worker_that_runs_an_offer_hands_it_to_another_worker() {
     let mut first = worker_process(&app).await;
     app.set_type_settings("group", json!({"response_window_seconds": 120}))
         .await;
-    let (schedule, date) = app
-        .session(SessionSpec {
-            capacity: 1,
-            ..Default::default()
-        })
-        .await;
-    let holder = app.parent("holder").await;
-    let child = app.child(&holder, "占位", 2).await;
-    let (_, booked) = app.book(&holder, child, schedule, date).await;
-    let mut waiters = Vec::new();
-    for i in 0..3 {
-        let p = app.parent(&format!("w{i}")).await;
-        let c = app.child(&p, "候补", 2).await;
-        let (_, joined) = app.join(&p, c, schedule, date).await;
-        waiters.push((p, joined["data"]["waitlist_id"].as_i64().unwrap()));
-    }
+    let (_, _, holders, waiters) = app.full_with_queue(1, 3).await;
+    let (holder, booking) = &holders[0];
     // The offer starts on the only worker, which keeps it cached (sticky).
-    let booking = booked["data"]["booking_id"].as_i64().unwrap();
     let (status, body) = app
         .post(
             &format!("/api/v1/bookings/{booking}/cancel"),
@@ -82,7 +67,7 @@ async fn killing_the_worker_that_runs_an_offer_hands_it_to_another_worker() {
     first.kill().await.expect("kill -9 the first worker");
 
     let started = Instant::now();
-    let (p, entry) = &waiters[1];
+    let (p, entry) = (&waiters[1].parent, waiters[1].entry);
     let (status, body) = app
         .put(
             &format!("/api/v1/waitlist/{entry}/respond"),
@@ -111,7 +96,9 @@ async fn killing_the_worker_that_runs_an_offer_hands_it_to_another_worker() {
         .await
         .expect("the offer completes on the surviving worker");
     assert_eq!(result.phase, OfferPhase::Won);
-    let (_, others) = app.get("/api/v1/notifications", &waiters[0].0.token).await;
+    let (_, others) = app
+        .get("/api/v1/notifications", &waiters[0].parent.token)
+        .await;
     assert!(
         others["data"]["items"]
             .as_array()

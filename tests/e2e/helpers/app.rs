@@ -34,6 +34,13 @@ pub struct Parent {
     pub user_id: i64,
 }
 
+/// A parent waiting in a queue, with their entry.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    pub parent: Parent,
+    pub entry: i64,
+}
+
 /// How a test session is laid out.
 #[derive(Debug, Clone)]
 pub struct SessionSpec {
@@ -344,6 +351,41 @@ impl TestApp {
             json!({"profile_id": profile_id, "course_schedule_id": schedule, "booking_date": date}),
         )
         .await
+    }
+
+    /// A session of `capacity` seats (3 days ahead) filled by `holders` (parent, booking id;
+    /// they can cancel) and `waiting` parents in its queue, in order.
+    pub async fn full_with_queue(
+        &self,
+        capacity: u32,
+        waiting: usize,
+    ) -> (i64, NaiveDate, Vec<(Parent, i64)>, Vec<Waiter>) {
+        let (schedule, date) = self
+            .session(SessionSpec {
+                capacity,
+                ..Default::default()
+            })
+            .await;
+        let mut holders = Vec::new();
+        for i in 0..capacity {
+            let p = self.parent(&format!("holder-{i}")).await;
+            let child = self.child(&p, "占位", 2).await;
+            let (status, body) = self.book(&p, child, schedule, date).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            holders.push((p, body["data"]["booking_id"].as_i64().unwrap()));
+        }
+        let mut waiters = Vec::new();
+        for i in 0..waiting {
+            let p = self.parent(&format!("waiter-{i}")).await;
+            let child = self.child(&p, &format!("候补{i}"), 2).await;
+            let (status, body) = self.join(&p, child, schedule, date).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            waiters.push(Waiter {
+                entry: body["data"]["waitlist_id"].as_i64().unwrap(),
+                parent: p,
+            });
+        }
+        (schedule, date, holders, waiters)
     }
 
     /// `(waitlist id, position)` of the session's active entries, in queue order, as the API

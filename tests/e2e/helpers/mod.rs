@@ -5,7 +5,7 @@ mod db;
 mod proxy;
 mod temporal_server;
 
-pub use app::{Parent, SessionSpec, TestApp, spawn_app, spawn_app_with};
+pub use app::{Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with};
 pub use proxy::TcpProxy;
 
 /// `host:port` of the MySQL/MariaDB server the tests use.
