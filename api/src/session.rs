@@ -38,7 +38,7 @@ pub async fn load(
     let schedule = db::sessions::schedule(&state.pool, schedule_id)
         .await?
         .ok_or(ApiError::not_found("课程安排"))?;
-    of_schedule(schedule, date, state.config.club_tz)
+    of_schedule(schedule, date, state.config.club_tz())
 }
 
 pub fn of_schedule(schedule: ScheduleRow, date: NaiveDate, tz: Tz) -> Result<Session, ApiError> {

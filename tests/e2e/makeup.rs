@@ -366,13 +366,13 @@ async fn start_time_skipping<T: serde::Serialize>(
         ..Default::default()
     };
     let request = StartWorkflowExecutionRequest {
-        namespace: app.config.temporal_namespace.clone(),
+        namespace: app.config.common.temporal.namespace.clone(),
         workflow_id: workflow_id.to_string(),
         workflow_type: Some(WorkflowType {
             name: workflow_type.to_string(),
         }),
         task_queue: Some(TaskQueue {
-            name: app.config.task_queue.clone(),
+            name: app.config.common.temporal.task_queue.clone(),
             kind: 1,
             ..Default::default()
         }),

@@ -88,7 +88,7 @@ pub async fn mine(
     State(state): State<AppState>,
     parent: Parent,
 ) -> Result<Reply<Items<MyBooking>>, ApiError> {
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let since = (Utc::now() - Duration::days(30))
         .with_timezone(&tz)
         .date_naive();

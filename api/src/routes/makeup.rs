@@ -270,7 +270,7 @@ pub async fn mine(
     State(state): State<AppState>,
     parent: Parent,
 ) -> Result<Reply<Items<MyMakeup>>, ApiError> {
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
     let items = db::makeup::makeups_of_parent(&state.pool, parent.user_id)
         .await?
@@ -347,7 +347,7 @@ pub async fn cancel(
             codes::CONFLICT,
             format!(
                 "已超过取消时限（{}前可取消）",
-                in_club_time(cutoff_at, state.config.club_tz).format("%m-%d %H:%M")
+                in_club_time(cutoff_at, state.config.club_tz()).format("%m-%d %H:%M")
             ),
         )),
         Some(CancelOutcome::NotCancellable) | None => Err(not_cancellable()),

@@ -49,7 +49,7 @@ pub async fn list(
     .bind(parent.user_id)
     .fetch_all(&state.pool)
     .await?;
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let items = rows
         .into_iter()
         .map(|r| NotificationItem {

@@ -100,7 +100,11 @@ pub fn date_range(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let from = from.unwrap_or_else(|| Utc::now().with_timezone(&state.config.club_tz).date_naive());
+    let from = from.unwrap_or_else(|| {
+        Utc::now()
+            .with_timezone(&state.config.club_tz())
+            .date_naive()
+    });
     let to = to.unwrap_or(from + Duration::days(13));
     if to < from {
         return Err(ApiError::invalid("date_to", "结束日期不能早于开始日期"));
@@ -123,7 +127,7 @@ pub async fn session_items(
     to: NaiveDate,
     course_type: Option<&str>,
 ) -> Result<Vec<SessionItem>, ApiError> {
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let now = Utc::now();
     let schedules = db::sessions::schedules(&state.pool, course_type).await?;
     let counts = db::sessions::range_counts(&state.pool, from, to).await?;

@@ -165,7 +165,7 @@ pub struct OfferView {
 }
 
 fn entry_view(e: EntryRow, state: &AppState, offers: &[db::offers::OpenOfferRow]) -> Entry {
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let estimated = match (e.position, e.starts_at) {
         (Some(p), Some(start)) => Some(estimated_wait_text(
             u32::try_from(p).unwrap_or(u32::MAX),
