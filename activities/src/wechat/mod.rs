@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod keyword;
 pub mod message;
 
 pub use client::{WechatClient, WechatSettings};
