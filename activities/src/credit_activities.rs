@@ -60,7 +60,7 @@ impl CreditActivities {
             self.club_tz,
             &facts,
         );
-        let page = "pages/makeup/compensation/index";
+        let page = &crate::notify::pages::compensation();
         let n = NewNotification {
             user_id,
             profile_id: Some(credit.profile_id),

@@ -66,7 +66,7 @@ impl WaitlistActivities {
         );
         let mut written = 0;
         for entry in &entries {
-            let page = format!("pages/waitlist/detail/index?id={}", entry.id);
+            let page = crate::notify::pages::waitlist_entry(entry.id);
             let n = NewNotification {
                 user_id: entry.user_id,
                 profile_id: Some(entry.profile_id),

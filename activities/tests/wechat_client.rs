@@ -20,7 +20,7 @@ fn message(touser: &str) -> SubscribeMessage {
     SubscribeMessage {
         touser: touser.into(),
         template_id: "tmpl-spot".into(),
-        page: "pages/waitlist/offer/index?id=1".into(),
+        page: "pages/waitlist/offer?id=1".into(),
         data: json!({"thing1": {"value": "初级体操"}}),
         miniprogram_state: "developer".into(),
         lang: "zh_CN".into(),

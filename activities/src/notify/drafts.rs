@@ -2,6 +2,7 @@
 //! the type (`WECHAT_TEMPLATE_<TYPE>`). The message is rendered with the in-app one.
 
 use crate::db::notifications::WechatDraft;
+use crate::notify::pages::Page;
 use crate::notify::templates::{Facts, NoticeType};
 use crate::wechat::message;
 use chrono_tz::Tz;
@@ -32,7 +33,7 @@ impl WechatDrafts {
         kind: NoticeType,
         facts: &Facts,
         tz: Tz,
-        page: &str,
+        page: &Page,
     ) -> Option<WechatDraft> {
         if !self.enabled {
             return None;
@@ -40,7 +41,7 @@ impl WechatDrafts {
         let template_id = self.templates.get(&kind)?;
         Some(WechatDraft {
             template_id: template_id.clone(),
-            page: page.to_string(),
+            page: page.as_str().to_string(),
             data: message::data(kind, facts, tz),
         })
     }

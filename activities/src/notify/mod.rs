@@ -2,4 +2,5 @@
 
 pub mod drafts;
 pub mod offer_notices;
+pub mod pages;
 pub mod templates;

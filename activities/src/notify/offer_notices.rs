@@ -67,7 +67,7 @@ pub async fn notify(
             minutes: None,
         };
         let text = render(n.kind, Lang::ZhCn, tz, &facts);
-        let page = format!("pages/waitlist/offer/index?id={}", r.id);
+        let page = crate::notify::pages::offer(r.id);
         let wechat = drafts.draft(n.kind, &facts, tz, &page);
         sqlx::query(
             "INSERT INTO waitlist_notification (waitlist_id, offer_workflow_id, notification_type, notification_round,

@@ -4,6 +4,7 @@ pub mod client;
 pub mod errors;
 pub mod keyword;
 pub mod message;
+pub mod page;
 
 pub use client::{WechatClient, WechatSettings};
 pub use errors::{ErrorClass, WechatError};
