@@ -90,7 +90,7 @@ pub async fn run(
     deps: WorkerDeps,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let drafts = WechatDrafts::new(config.wechat.enabled(), config.wechat.template_ids.clone());
+    let drafts = WechatDrafts::new(config.wechat.enabled(), config.wechat_layouts.clone());
     let options = WorkerOptions::new(config.task_queue().to_string())
         .register_workflow::<WaitlistCutoffWorkflow>()?
         .register_workflow::<WaitlistOfferWorkflow>()?

@@ -64,7 +64,7 @@ pub async fn notify(
             starts_at: info.as_ref().map(|i| i.starts_at),
             deadline: n.deadline,
             position: r.position.and_then(|p| u32::try_from(p).ok()),
-            minutes: None,
+            ..Default::default()
         };
         let text = render(n.kind, Lang::ZhCn, tz, &facts);
         let page = crate::notify::pages::offer(r.id);

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod errors;
 pub mod keyword;
+pub mod layout;
 pub mod message;
 pub mod page;
 
