@@ -28,6 +28,7 @@
 #![allow(dead_code)] // each test crate uses its own part
 
 use activities::notify::templates::NoticeType;
+use activities::wechat::errors::{ErrorClass, classify};
 use activities::wechat::keyword::{Keyword, check};
 use activities::wechat::page::{check_page, registered_pages};
 use serde_json::{Value, json};
@@ -148,12 +149,6 @@ struct Token {
     value: String,
     expires_at: Instant,
     revoked: bool,
-}
-
-#[derive(Debug, Default)]
-struct Counts {
-    accepted: usize,
-    answered: usize,
 }
 
 struct State {
@@ -329,11 +324,29 @@ impl WechatDouble {
         self.shared.lock().answers.clone()
     }
 
-    /// Waits until `n` messages were accepted; fails the test after `limit`.
+    /// Waits until `n` messages were accepted; fails the test after `limit`, or as soon as
+    /// WeChat refused one for good (a retry cannot make it accepted).
     pub async fn wait_for_accepted(&self, n: usize, limit: Duration) -> Vec<Sent> {
-        self.wait(|(accepted, _)| accepted >= n, limit, || format!("{n} accepted"))
-            .await;
-        self.accepted()
+        let refused = |shared: &Shared| {
+            shared.lock().answers.iter().any(|a| {
+                a.errcode
+                    .is_some_and(|c| c != 0 && classify(c) == ErrorClass::Permanent)
+            })
+        };
+        let shared = self.shared.clone();
+        self.wait(
+            move |(accepted, _)| accepted >= n || refused(&shared),
+            limit,
+            || format!("{n} accepted"),
+        )
+        .await;
+        let accepted = self.accepted();
+        assert!(
+            accepted.len() >= n,
+            "WeChat double refused a message: {:?}",
+            self.answers()
+        );
+        accepted
     }
 
     /// Waits until `n` send attempts were answered; fails the test after `limit`.
