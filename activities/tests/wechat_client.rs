@@ -104,7 +104,11 @@ async fn a_revoked_token_forces_one_refresh_and_the_message_goes_once() {
     assert_eq!(double.token_requests(), vec![false, true]);
     let sent = &double.accepted()[0];
     assert_eq!(
-        (sent.touser.as_str(), sent.miniprogram_state.as_str(), sent.lang.as_str()),
+        (
+            sent.touser.as_str(),
+            sent.miniprogram_state.as_str(),
+            sent.lang.as_str()
+        ),
         ("o-1", "developer", "zh_CN")
     );
 }
@@ -119,7 +123,10 @@ async fn wrong_credentials_get_wechats_error_and_no_token() {
         timeout: Duration::from_secs(5),
     });
     let err = c.access_token(None).await.unwrap_err();
-    assert_eq!((err.class(), err.errcode()), (ErrorClass::Permanent, Some(40125)));
+    assert_eq!(
+        (err.class(), err.errcode()),
+        (ErrorClass::Permanent, Some(40125))
+    );
 }
 
 #[tokio::test]
@@ -196,7 +203,9 @@ async fn what_wechat_refuses_comes_back_as_its_permanent_errcode() {
         ),
         (
             "a thing of 21 characters",
-            with(&|m| m.data["thing1"]["value"] = json!("一二三四五六七八九十一二三四五六七八九十一")),
+            with(&|m| {
+                m.data["thing1"]["value"] = json!("一二三四五六七八九十一二三四五六七八九十一")
+            }),
             47003,
         ),
         (
@@ -226,7 +235,11 @@ async fn what_wechat_refuses_comes_back_as_its_permanent_errcode() {
         assert_eq!(got, (ErrorClass::Permanent, Some(want)), "{what}");
     }
     assert!(double.accepted().is_empty());
-    assert_eq!(double.grants_left("o-1", template), 10, "a refused message uses no grant");
+    assert_eq!(
+        double.grants_left("o-1", template),
+        10,
+        "a refused message uses no grant"
+    );
 
     // With no grant left WeChat answers 43101.
     user(&double, "o-2", template, 1);
@@ -268,7 +281,12 @@ async fn every_notification_type_drafted_for_the_example_layouts_is_accepted() {
     let double = double().await;
     let layouts: BTreeMap<NoticeType, Layout> = EXAMPLES
         .iter()
-        .map(|(kind, spec)| (*kind, Layout::parse(*kind, template_id(*kind), spec).unwrap()))
+        .map(|(kind, spec)| {
+            (
+                *kind,
+                Layout::parse(*kind, template_id(*kind), spec).unwrap(),
+            )
+        })
         .collect();
     let drafts = WechatDrafts::new(true, layouts);
     for (_, id, _) in CLUB_TEMPLATES {
@@ -277,7 +295,12 @@ async fn every_notification_type_drafted_for_the_example_layouts_is_accepted() {
     let c = client(&double, Duration::from_secs(5));
     for kind in NoticeType::ALL {
         let draft = drafts
-            .draft(kind, &full_facts(), chrono_tz::Asia::Shanghai, &page_of(kind))
+            .draft(
+                kind,
+                &full_facts(),
+                chrono_tz::Asia::Shanghai,
+                &page_of(kind),
+            )
             .unwrap_or_else(|| panic!("{kind} is drafted"));
         let m = SubscribeMessage {
             touser: "o-parent".into(),

@@ -179,7 +179,10 @@ async fn a_cancellation_sends_each_granted_parent_a_spot_available_message_wecha
         assert_eq!(msg.data["thing1"], "group课");
         let (_, mine) = app.get("/api/v1/waitlist/my", &p.token).await;
         let item = &mine["data"]["items"][0];
-        assert_eq!(msg.data["time2"], club_time(&app, item["starts_at"].as_str().unwrap()));
+        assert_eq!(
+            msg.data["time2"],
+            club_time(&app, item["starts_at"].as_str().unwrap())
+        );
         assert_eq!(
             msg.data["time3"],
             club_time(&app, item["offer"]["deadline"].as_str().unwrap())
@@ -217,14 +220,14 @@ async fn the_parents_who_lost_the_seat_get_seat_taken() {
     assert_eq!(status, StatusCode::OK, "{body}");
 
     let taken = accepted_for(&app, &b, NoticeType::SeatTaken).await;
-    assert_eq!(taken.page, format!("pages/waitlist/offer?id={}", entries[1]));
+    assert_eq!(
+        taken.page,
+        format!("pages/waitlist/offer?id={}", entries[1])
+    );
     assert_eq!(taken.data["phrase3"], "已被抢占");
     assert_eq!(taken.data["thing1"], "group课");
     fits(&taken);
-    assert_eq!(
-        wechat_status(&app, b.user_id, "seat_taken").await.0,
-        "sent"
-    );
+    assert_eq!(wechat_status(&app, b.user_id, "seat_taken").await.0, "sent");
 }
 
 #[tokio::test]
@@ -318,7 +321,11 @@ async fn a_credit_about_to_expire_sends_compensation_expiring_with_its_minutes()
     assert_eq!(status, StatusCode::CREATED, "{booked}");
     let booking = booked["data"]["booking_id"].as_i64().unwrap();
     let (status, left) = app
-        .post(&format!("/api/v1/bookings/{booking}/leave"), &p.token, json!({}))
+        .post(
+            &format!("/api/v1/bookings/{booking}/leave"),
+            &p.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{left}");
     let pending = left["data"]["pending_makeup_id"].as_i64().unwrap();
@@ -339,7 +346,9 @@ async fn a_credit_about_to_expire_sends_compensation_expiring_with_its_minutes()
     assert_eq!(sent.data["thing3"], "补偿时长即将过期，请尽快使用");
     fits(&sent);
     assert_eq!(
-        wechat_status(&app, p.user_id, "compensation_expiring").await.0,
+        wechat_status(&app, p.user_id, "compensation_expiring")
+            .await
+            .0,
         "sent"
     );
 }
@@ -405,7 +414,11 @@ async fn a_grant_wechat_does_not_know_is_answered_43101_recorded_and_not_retried
         wechat_status(&app, p.user_id, "spot_available").await,
         ("no_grant".to_string(), Some(43101))
     );
-    assert_eq!(app.wechat.answers().len(), 1, "a permanent error is not retried");
+    assert_eq!(
+        app.wechat.answers().len(),
+        1,
+        "a permanent error is not retried"
+    );
     let (_, inbox) = app.get("/api/v1/notifications", &p.token).await;
     assert_eq!(inbox["data"]["items"][0]["type"], "spot_available");
 }
@@ -424,7 +437,11 @@ async fn a_busy_wechat_is_retried_and_the_message_is_sent_once() {
         "sent"
     );
     let codes: Vec<Option<i64>> = app.wechat.answers().iter().map(|a| a.errcode).collect();
-    assert_eq!(codes, vec![Some(-1), Some(0)], "one busy answer, then one accepted send");
+    assert_eq!(
+        codes,
+        vec![Some(-1), Some(0)],
+        "one busy answer, then one accepted send"
+    );
     let (attempts,): (i32,) = sqlx::query_as(
         "SELECT wechat_attempts FROM notification WHERE user_id = ? AND type = 'spot_available'",
     )
@@ -449,10 +466,17 @@ async fn a_layout_that_leaves_out_a_keyword_of_the_template_is_refused_47003_and
     cancel(&app, &holder, booking).await;
     let answers = app.wechat.wait_for_answers(1, LIMIT).await;
     assert_eq!(answers[0].errcode, Some(47003));
-    assert!(answers[0].errmsg.contains("data.time3.value"), "{answers:?}");
+    assert!(
+        answers[0].errmsg.contains("data.time3.value"),
+        "{answers:?}"
+    );
     assert_eq!(
         wechat_status(&app, p.user_id, "spot_available").await,
         ("failed".to_string(), Some(47003))
     );
-    assert_eq!(app.wechat.answers().len(), 1, "a permanent error is not retried");
+    assert_eq!(
+        app.wechat.answers().len(),
+        1,
+        "a permanent error is not retried"
+    );
 }

@@ -157,7 +157,10 @@ mod tests {
             ("APP_ENV", "development"),
             ("WECHAT_TEMPLATE_SPOT_AVAILABLE", "tmpl-spot"),
             ("WECHAT_TEMPLATE_SEAT_TAKEN", "tmpl-taken"),
-            ("WECHAT_TEMPLATE_SEAT_TAKEN_FIELDS", "thing1=course,keyword2=note"),
+            (
+                "WECHAT_TEMPLATE_SEAT_TAKEN_FIELDS",
+                "thing1=course,keyword2=note",
+            ),
             ("WECHAT_TEMPLATE_HOLD_FOR_YOU_FIELDS", "thing1=colour"),
             ("WECHAT_TEMPLATE_COMPENSATION_EXPIRING", "tmpl-credit"),
             (

@@ -64,9 +64,12 @@ mod tests {
     use crate::notify::pages;
 
     fn drafts(enabled: bool) -> WechatDrafts {
-        let layout =
-            Layout::parse(NoticeType::SeatTaken, "tmpl-taken", "thing1=course,phrase2=status")
-                .unwrap();
+        let layout = Layout::parse(
+            NoticeType::SeatTaken,
+            "tmpl-taken",
+            "thing1=course,phrase2=status",
+        )
+        .unwrap();
         WechatDrafts::new(enabled, BTreeMap::from([(NoticeType::SeatTaken, layout)]))
     }
 
@@ -102,7 +105,12 @@ mod tests {
         );
         assert!(
             drafts(true)
-                .draft(NoticeType::SeatTaken, &Facts::default(), tz, &pages::offer(7))
+                .draft(
+                    NoticeType::SeatTaken,
+                    &Facts::default(),
+                    tz,
+                    &pages::offer(7)
+                )
                 .is_none(),
             "a course-less notice is not sent with a placeholder"
         );

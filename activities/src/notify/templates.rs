@@ -197,8 +197,16 @@ mod tests {
     fn every_status_word_is_a_phrase_and_every_note_a_thing() {
         use crate::wechat::keyword::{KeywordType, check};
         for kind in NoticeType::ALL {
-            assert_eq!(check(KeywordType::Phrase, status_word(kind)), Ok(()), "{kind}");
-            assert_eq!(check(KeywordType::Thing, wechat_note(kind)), Ok(()), "{kind}");
+            assert_eq!(
+                check(KeywordType::Phrase, status_word(kind)),
+                Ok(()),
+                "{kind}"
+            );
+            assert_eq!(
+                check(KeywordType::Thing, wechat_note(kind)),
+                Ok(()),
+                "{kind}"
+            );
         }
     }
 

@@ -238,9 +238,8 @@ fn number(value: &str) -> Result<(), Violation> {
     let mut parts = value.split('.');
     let whole = parts.next().unwrap_or_default();
     let fraction = parts.next();
-    let well_formed = !whole.is_empty()
-        && fraction.is_none_or(|f| !f.is_empty())
-        && parts.next().is_none();
+    let well_formed =
+        !whole.is_empty() && fraction.is_none_or(|f| !f.is_empty()) && parts.next().is_none();
     if well_formed {
         Ok(())
     } else {
@@ -519,7 +518,9 @@ mod tests {
         for (kind, value, accepted) in CASES {
             let got = check(*kind, value);
             if got.is_ok() != *accepted {
-                wrong.push(format!("{kind} {value:?}: {got:?}, expected accepted={accepted}"));
+                wrong.push(format!(
+                    "{kind} {value:?}: {got:?}, expected accepted={accepted}"
+                ));
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));

@@ -153,7 +153,9 @@ pub struct Layout {
 /// variable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LayoutError {
-    #[error("empty: list every keyword of the template as keyword=fact, e.g. thing1=course,time2=class_time")]
+    #[error(
+        "empty: list every keyword of the template as keyword=fact, e.g. thing1=course,time2=class_time"
+    )]
     Empty,
     #[error("{0:?} is not keyword=fact (e.g. thing1=course)")]
     Malformed(String),
@@ -325,7 +327,11 @@ mod tests {
         let cases: [(NoticeType, &str, &str); 9] = [
             (SpotAvailable, "", "empty"),
             (SpotAvailable, "thing1", "is not keyword=fact"),
-            (SpotAvailable, "thing1=colour", "thing1: unknown fact \"colour\""),
+            (
+                SpotAvailable,
+                "thing1=colour",
+                "thing1: unknown fact \"colour\"",
+            ),
             (SpotAvailable, "keyword1=course", "unknown type \"keyword\""),
             (SpotAvailable, "course=thing1", "has no number"),
             (
@@ -333,7 +339,11 @@ mod tests {
                 "character_string1=deadline",
                 "character_string1: deadline cannot be a character_string value (deadline fits time or date)",
             ),
-            (SpotAvailable, "phrase1=course", "course cannot be a phrase value"),
+            (
+                SpotAvailable,
+                "phrase1=course",
+                "course cannot be a phrase value",
+            ),
             (
                 SeatTaken,
                 "time3=deadline",
@@ -355,7 +365,10 @@ mod tests {
     fn every_fact_fits_at_least_one_type_and_some_notification_carries_it() {
         for fact in Fact::ALL {
             assert!(!fact.fits().is_empty());
-            assert!(NoticeType::ALL.iter().any(|k| fact.provided_by(*k)), "{fact}");
+            assert!(
+                NoticeType::ALL.iter().any(|k| fact.provided_by(*k)),
+                "{fact}"
+            );
             assert_eq!(fact.code().parse::<Fact>(), Ok(fact));
         }
     }

@@ -40,7 +40,12 @@ pub enum RenderError {
 }
 
 /// The message `data` object of `kind` laid out by `layout`.
-pub fn data(layout: &Layout, kind: NoticeType, facts: &Facts, tz: Tz) -> Result<Value, RenderError> {
+pub fn data(
+    layout: &Layout,
+    kind: NoticeType,
+    facts: &Facts,
+    tz: Tz,
+) -> Result<Value, RenderError> {
     let mut map = Map::new();
     for field in &layout.fields {
         let value = value(field, kind, facts, tz)?;
@@ -190,7 +195,11 @@ mod tests {
             for (key, v) in object {
                 let keyword: Keyword = key.parse().unwrap();
                 let value = v["value"].as_str().unwrap();
-                assert_eq!(keyword::check(keyword.kind(), value), Ok(()), "{kind} {key}={value:?}");
+                assert_eq!(
+                    keyword::check(keyword.kind(), value),
+                    Ok(()),
+                    "{kind} {key}={value:?}"
+                );
             }
         }
     }
@@ -299,7 +308,10 @@ mod tests {
         };
         assert!(matches!(
             data(&example(kind), kind, &nameless, TZ),
-            Err(RenderError::Missing { fact: Fact::Course, .. })
+            Err(RenderError::Missing {
+                fact: Fact::Course,
+                ..
+            })
         ));
     }
 
@@ -317,10 +329,16 @@ mod tests {
         assert_eq!(render("王小明").unwrap(), "王小明");
         assert_eq!(render("小明2号").unwrap(), "小明号");
         assert_eq!(render("Amy Lee").unwrap(), "Amy Lee");
-        assert_eq!(render("一二三四五六七八九十一二").unwrap(), "一二三四五六七八九十");
+        assert_eq!(
+            render("一二三四五六七八九十一二").unwrap(),
+            "一二三四五六七八九十"
+        );
         assert!(matches!(
             render("2024"),
-            Err(RenderError::Refused { violation: Violation::Empty, .. })
+            Err(RenderError::Refused {
+                violation: Violation::Empty,
+                ..
+            })
         ));
     }
 }

@@ -209,7 +209,10 @@ impl WechatDouble {
         let templates = CLUB_TEMPLATES
             .iter()
             .map(|(_, id, keywords)| {
-                let keywords = keywords.iter().map(|k| k.parse().expect("keyword")).collect();
+                let keywords = keywords
+                    .iter()
+                    .map(|k| k.parse().expect("keyword"))
+                    .collect();
                 (id.to_string(), keywords)
             })
             .collect();
@@ -263,8 +266,14 @@ impl WechatDouble {
 
     /// Registers another template (id and its keywords).
     pub fn template(&self, id: &str, keywords: &[&str]) {
-        let keywords = keywords.iter().map(|k| k.parse().expect("keyword")).collect();
-        self.shared.lock().templates.insert(id.to_string(), keywords);
+        let keywords = keywords
+            .iter()
+            .map(|k| k.parse().expect("keyword"))
+            .collect();
+        self.shared
+            .lock()
+            .templates
+            .insert(id.to_string(), keywords);
     }
 
     /// A user of the mini-program (as `code2Session` makes them).
@@ -351,8 +360,12 @@ impl WechatDouble {
 
     /// Waits until `n` send attempts were answered; fails the test after `limit`.
     pub async fn wait_for_answers(&self, n: usize, limit: Duration) -> Vec<Answer> {
-        self.wait(|(_, answered)| answered >= n, limit, || format!("{n} answers"))
-            .await;
+        self.wait(
+            |(_, answered)| answered >= n,
+            limit,
+            || format!("{n} answers"),
+        )
+        .await;
         self.answers()
     }
 
@@ -532,7 +545,10 @@ impl SendEndpoint {
 
 impl State {
     fn take_fault(&mut self, touser: &str) -> Option<Fault> {
-        let i = self.faults.iter().position(|(u, _, n)| u == touser && *n > 0)?;
+        let i = self
+            .faults
+            .iter()
+            .position(|(u, _, n)| u == touser && *n > 0)?;
         self.faults[i].2 -= 1;
         Some(self.faults[i].1)
     }
@@ -558,7 +574,12 @@ impl State {
         let Some(keywords) = self.templates.get(&template_id) else {
             return Err((40037, format!("invalid template_id {template_id:?}")));
         };
-        let miniprogram_state = one_of(body, "miniprogram_state", &["developer", "trial", "formal"], "formal")?;
+        let miniprogram_state = one_of(
+            body,
+            "miniprogram_state",
+            &["developer", "trial", "formal"],
+            "formal",
+        )?;
         let lang = one_of(body, "lang", &["zh_CN", "en_US", "zh_HK", "zh_TW"], "zh_CN")?;
         let page = text("page");
         if !page.is_empty() {
@@ -591,7 +612,11 @@ impl State {
             40001,
             "invalid credential, access_token is invalid or not latest".to_string(),
         );
-        let issued = self.tokens.iter().find(|t| t.value == token).ok_or(invalid.clone())?;
+        let issued = self
+            .tokens
+            .iter()
+            .find(|t| t.value == token)
+            .ok_or(invalid.clone())?;
         if issued.revoked {
             return Err(invalid);
         }
@@ -603,16 +628,27 @@ impl State {
 }
 
 /// An optional field with a fixed set of values (its default when absent).
-fn one_of(body: &Value, key: &str, allowed: &[&str], default: &str) -> Result<String, (i64, String)> {
+fn one_of(
+    body: &Value,
+    key: &str,
+    allowed: &[&str],
+    default: &str,
+) -> Result<String, (i64, String)> {
     match &body[key] {
         Value::Null => Ok(default.to_string()),
         Value::String(s) if allowed.contains(&s.as_str()) => Ok(s.clone()),
-        other => Err((47003, format!("argument invalid! {key} {other} is not one of {allowed:?}"))),
+        other => Err((
+            47003,
+            format!("argument invalid! {key} {other} is not one of {allowed:?}"),
+        )),
     }
 }
 
 /// `data` holds exactly the template's keywords, each `{"value": text}` fitting its type.
-fn data_check(keywords: &[Keyword], data: &Value) -> Result<HashMap<String, String>, (i64, String)> {
+fn data_check(
+    keywords: &[Keyword],
+    data: &Value,
+) -> Result<HashMap<String, String>, (i64, String)> {
     let invalid = |what: String| (47003, format!("argument invalid! {what}"));
     let object = data
         .as_object()
@@ -620,7 +656,9 @@ fn data_check(keywords: &[Keyword], data: &Value) -> Result<HashMap<String, Stri
     let wanted: BTreeSet<&str> = keywords.iter().map(Keyword::name).collect();
     let given: BTreeSet<&str> = object.keys().map(String::as_str).collect();
     if let Some(extra) = given.difference(&wanted).next() {
-        return Err(invalid(format!("data.{extra} is not a keyword of the template")));
+        return Err(invalid(format!(
+            "data.{extra} is not a keyword of the template"
+        )));
     }
     let mut values = HashMap::new();
     for keyword in keywords {
