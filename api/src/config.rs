@@ -15,6 +15,9 @@ pub struct ApiConfig {
     pub admin_username: String,
     pub admin_password: Secret,
     pub wechat: WechatApp,
+    /// The club's name and front-desk phone, shown in the parent app (`CLUB_NAME`, `CLUB_PHONE`).
+    pub club_name: String,
+    pub club_phone: Option<String>,
 }
 
 impl ApiConfig {
@@ -60,6 +63,8 @@ impl ApiConfig {
             admin_username: env.or("ADMIN_USERNAME", "admin"),
             admin_password: Secret::new(admin_password),
             wechat: WechatApp::read(&env, production),
+            club_name: env.or("CLUB_NAME", "体操馆"),
+            club_phone: env.get("CLUB_PHONE"),
             common,
         };
         env.finish(config)
