@@ -147,6 +147,11 @@ pub async fn spawn_app_with(
     // The worker always reaches the database directly, whatever way the API was given.
     let mut worker_env = env.clone();
     worker_env.insert("DATABASE_URL", database_url.clone());
+    if !with_worker {
+        // An API-only app (its tests may set template ids for the API alone): no worker runs,
+        // so no template layout is needed; a worker started with ids and no layouts refuses.
+        worker_env.retain(|k, _| !k.starts_with("WECHAT_TEMPLATE_"));
+    }
     let worker_config = WorkerConfig::from_lookup(|k| worker_env.get(k).cloned())
         .expect("test worker configuration is valid");
     let pool = MySqlPool::connect(&database_url).await.expect("test pool");
