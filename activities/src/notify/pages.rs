@@ -40,6 +40,18 @@ impl Page {
     }
 }
 
+impl AsRef<str> for Page {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Page> for String {
+    fn from(page: Page) -> Self {
+        page.0
+    }
+}
+
 impl fmt::Display for Page {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
