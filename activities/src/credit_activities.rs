@@ -6,6 +6,7 @@ use crate::db::makeup::parent_of;
 use crate::db::{Db, now_millis};
 use crate::error::{Failure, Result};
 use crate::notify::inbox::{Letter, Notices};
+use crate::notify::pages;
 use crate::notify::templates::{Facts, NoticeType};
 use std::sync::Arc;
 use temporalio_macros::activities;
@@ -74,7 +75,7 @@ pub async fn remind(db: &Db, notices: &Notices, credit_id: i64) -> Result<Vec<St
                 profile_id: Some(credit.profile_id),
                 kind: NoticeType::CompensationExpiring,
                 facts: &facts,
-                page: "pages/makeup/compensation".to_string(),
+                page: pages::compensation(),
                 data: serde_json::json!({"credit_id": credit_id, "minutes": left, "expires_at": credit.expiry_time}),
                 dedupe_key: format!("compensation_expiring/{credit_id}"),
             },

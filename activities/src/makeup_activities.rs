@@ -9,6 +9,7 @@ use crate::db::{Db, now_millis, outcomes, seats};
 use crate::error::{Failure, Result};
 use crate::notify::inbox::{Letter, Notices};
 use crate::notify::offer_notices::session_facts;
+use crate::notify::pages;
 use crate::notify::templates::NoticeType;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::MySqlConnection;
@@ -297,7 +298,10 @@ async fn tell(
                 profile_id: Some(profile_id),
                 kind,
                 facts: &facts,
-                page: "pages/my-bookings/makeup/index".to_string(),
+                page: match kind {
+                    NoticeType::MakeupCancelled => pages::makeups(),
+                    _ => pages::my_makeups(),
+                },
                 data: serde_json::json!({
                     "makeup_booking_id": makeup_booking_id,
                     "course_schedule_id": session.course_schedule_id,

@@ -4,6 +4,7 @@ use crate::db::{Db, now_millis, waitlist};
 use crate::error::{Failure, Result, u32_of};
 use crate::notify::inbox::{Letter, Notices};
 use crate::notify::offer_notices::session_facts;
+use crate::notify::pages;
 use crate::notify::templates::{Facts, NoticeType};
 use std::sync::Arc;
 use temporalio_macros::activities;
@@ -77,7 +78,7 @@ pub async fn expire_at_cutoff(
                     profile_id: Some(entry.profile_id),
                     kind: NoticeType::WaitlistExpired,
                     facts: &facts,
-                    page: format!("pages/waitlist/detail?id={}", entry.id),
+                    page: pages::waitlist_entry(entry.id),
                     data: serde_json::json!({
                         "waitlist_id": entry.id,
                         "course_schedule_id": session.course_schedule_id,
@@ -134,7 +135,7 @@ pub async fn notify_positions(db: &Db, notices: &Notices) -> Result<Vec<String>>
                     profile_id: Some(m.profile_id),
                     kind: NoticeType::PositionChanged,
                     facts: &facts,
-                    page: format!("pages/waitlist/detail?id={}", m.id),
+                    page: pages::waitlist_entry(m.id),
                     data: serde_json::json!({
                         "waitlist_id": m.id,
                         "position": m.position,

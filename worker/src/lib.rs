@@ -106,7 +106,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let notices = Notices {
         club_tz: config.common.club_tz,
-        drafts: WechatDrafts::new(config.wechat.enabled(), config.wechat.template_ids.clone()),
+        drafts: WechatDrafts::new(config.wechat.enabled(), config.wechat_layouts.clone()),
     };
     let db = Db::new(deps.pool.clone());
     let options = WorkerOptions::new(config.task_queue().to_string())

@@ -5,6 +5,7 @@
 use crate::db::notifications::{NewNotification, insert_once};
 use crate::error::Result;
 use crate::notify::drafts::WechatDrafts;
+use crate::notify::pages::Page;
 use crate::notify::templates::{Facts, Lang, NoticeType, render};
 use chrono_tz::Tz;
 use sqlx::MySqlConnection;
@@ -22,7 +23,7 @@ pub struct Letter<'a> {
     pub kind: NoticeType,
     pub facts: &'a Facts,
     /// The mini-program page the message opens (registered in app.json), with its query.
-    pub page: String,
+    pub page: Page,
     /// Ids the app needs; `page` is added.
     pub data: serde_json::Value,
     pub dedupe_key: String,
@@ -41,10 +42,16 @@ pub struct Sent {
 
 impl Notices {
     pub async fn send(&self, conn: &mut MySqlConnection, letter: Letter<'_>) -> Result<Sent> {
-        let text = render(letter.kind, Lang::ZhCn, self.club_tz, letter.facts);
+        let mut facts = letter.facts.clone();
+        if facts.child_name.is_none()
+            && let Some(profile_id) = letter.profile_id
+        {
+            facts.child_name = child_name(&mut *conn, profile_id).await?;
+        }
+        let text = render(letter.kind, Lang::ZhCn, self.club_tz, &facts);
         let mut data = letter.data;
         if let Some(map) = data.as_object_mut() {
-            map.insert("page".into(), serde_json::json!(letter.page));
+            map.insert("page".into(), serde_json::json!(letter.page.as_str()));
         }
         let message = NewNotification {
             user_id: letter.user_id,
@@ -55,7 +62,7 @@ impl Notices {
             data,
             wechat: self
                 .drafts
-                .draft(letter.kind, letter.facts, self.club_tz, &letter.page),
+                .draft(letter.kind, &facts, self.club_tz, &letter.page),
             dedupe_key: letter.dedupe_key,
         };
         let new = insert_once(conn, &message).await?;
@@ -65,4 +72,12 @@ impl Notices {
             body: text.body,
         })
     }
+}
+
+async fn child_name(conn: &mut MySqlConnection, profile_id: i64) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT name FROM profile WHERE id = ?")
+        .bind(profile_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.0))
 }

@@ -3,4 +3,5 @@
 pub mod drafts;
 pub mod inbox;
 pub mod offer_notices;
+pub mod pages;
 pub mod templates;

@@ -4,6 +4,7 @@
 use crate::db::sessions::session_info;
 use crate::error::{Result, u32_of};
 use crate::notify::inbox::{Letter, Notices};
+use crate::notify::pages;
 use crate::notify::templates::{Facts, NoticeType};
 use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
@@ -84,7 +85,7 @@ pub async fn notify(
                     profile_id: Some(r.profile_id),
                     kind: n.kind,
                     facts: &facts,
-                    page: offer_page(r.id),
+                    page: pages::offer(r.id),
                     data: serde_json::json!({
                         "waitlist_id": r.id,
                         "offer_workflow_id": n.workflow_id,

@@ -1,6 +1,7 @@
 //! `spawn_app()`: API on port 0 + in-process worker on a unique task queue + fresh database +
-//! wiremock WeChat, and typed helpers for the routes.
+//! the strict WeChat double, and typed helpers for the routes.
 
+use super::wechat_double::{WechatDouble, openid_for_code};
 use super::{db, temporal_server};
 use api::config::ApiConfig;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -11,7 +12,6 @@ use std::collections::HashMap;
 use std::sync::Once;
 use temporalio_client::Client;
 use tokio::sync::oneshot;
-use wiremock::MockServer;
 use worker::config::WorkerConfig;
 
 pub struct TestApp {
@@ -19,7 +19,9 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The test's own database.
     pub pool: MySqlPool,
-    pub wechat: MockServer,
+    /// WeChat's servers (a wiremock server underneath: a test may mount its own mocks, which
+    /// take precedence).
+    pub wechat: WechatDouble,
     pub temporal: Client,
     pub config: ApiConfig,
     pub worker_config: WorkerConfig,
@@ -34,6 +36,16 @@ pub struct Parent {
     pub token: String,
     #[allow(dead_code)]
     pub user_id: i64,
+    /// The login code (with WeChat configured, the double answers `openid-<code>`).
+    pub code: String,
+}
+
+impl Parent {
+    /// The parent's openid when they logged in through WeChat.
+    #[allow(dead_code)]
+    pub fn openid(&self) -> String {
+        openid_for_code(&self.code)
+    }
 }
 
 /// A parent waiting in a queue, with their entry.
@@ -97,7 +109,17 @@ pub async fn spawn_app_with(
     let id = unique_id();
     let temporal_address = temporal_server::address().to_string();
     let database_url = db::fresh_database(&id).await;
-    let wechat = MockServer::start().await;
+    let credential = |key: &str, default: &str| {
+        overrides
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    };
+    let wechat = WechatDouble::start(
+        &credential("WECHAT_APPID", "wx-e2e"),
+        &credential("WECHAT_SECRET", "wx-e2e-secret"),
+    )
+    .await;
     let via = overrides.get("DATABASE_VIA").cloned();
     // Test hook, not configuration: activity types whose first attempt is lost after it ran.
     let lose_first: Vec<String> = overrides
@@ -141,6 +163,11 @@ pub async fn spawn_app_with(
     // The worker always reaches the database directly, whatever way the API was given.
     let mut worker_env = env.clone();
     worker_env.insert("DATABASE_URL", database_url.clone());
+    if !with_worker {
+        // An API-only app (its tests may set template ids for the API alone): no worker runs,
+        // so no template layout is needed; a worker started with ids and no layouts refuses.
+        worker_env.retain(|k, _| !k.starts_with("WECHAT_TEMPLATE_"));
+    }
     let worker_config = WorkerConfig::from_lookup(|k| worker_env.get(k).cloned())
         .expect("test worker configuration is valid");
     let pool = MySqlPool::connect(&database_url).await.expect("test pool");
@@ -285,6 +312,7 @@ impl TestApp {
         Parent {
             token: body["data"]["token"].as_str().expect("token").to_string(),
             user_id: body["data"]["user_id"].as_i64().expect("user id"),
+            code: code.to_string(),
         }
     }
 
