@@ -7,6 +7,7 @@ mod helpers;
 mod auth_and_ownership;
 mod health;
 mod input_validation;
+mod integrity;
 mod makeup;
 mod offers;
 mod ops_queries;

@@ -34,13 +34,13 @@ async fn wechat_app_with(layouts: &[(NoticeType, &str)]) -> TestApp {
     spawn_app_with(env, true).await
 }
 
-async fn wechat_app() -> TestApp {
+pub(crate) async fn wechat_app() -> TestApp {
     wechat_app_with(&EXAMPLES).await
 }
 
 /// The parent accepts `kinds` in `wx.requestSubscribeMessage`: WeChat records the grants, and
 /// the mini-program reports them to the API.
-async fn grant(app: &TestApp, p: &Parent, kinds: &[NoticeType]) {
+pub(crate) async fn grant(app: &TestApp, p: &Parent, kinds: &[NoticeType]) {
     let mut results = serde_json::Map::new();
     for kind in kinds {
         app.wechat.grant(&p.openid(), template_id(*kind));
@@ -84,7 +84,7 @@ async fn wechat_status(app: &TestApp, user_id: i64, kind: &str) -> (String, Opti
 }
 
 /// Waits until the double accepted a `kind` message for `p`.
-async fn accepted_for(app: &TestApp, p: &Parent, kind: NoticeType) -> Sent {
+pub(crate) async fn accepted_for(app: &TestApp, p: &Parent, kind: NoticeType) -> Sent {
     let started = std::time::Instant::now();
     let mut n = 1;
     loop {

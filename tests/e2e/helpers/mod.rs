@@ -6,7 +6,9 @@ mod proxy;
 mod temporal_server;
 pub mod wechat_double;
 
-pub use app::{Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with};
+pub use app::{
+    LOSE_FIRST_ATTEMPT, Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with,
+};
 pub use proxy::TcpProxy;
 
 /// `host:port` of the MySQL/MariaDB server the tests use.
