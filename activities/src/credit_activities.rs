@@ -5,7 +5,7 @@ use crate::db::credits::{self, LedgerRow};
 use crate::db::notifications::{NewNotification, insert_once};
 use crate::db::now_millis;
 use crate::notify::drafts::WechatDrafts;
-use crate::notify::templates::{Facts, Kind, Lang, render};
+use crate::notify::templates::{Facts, Lang, NoticeType, render};
 use chrono_tz::Tz;
 use sqlx::MySqlPool;
 use std::sync::Arc;
@@ -54,19 +54,24 @@ impl CreditActivities {
             minutes: Some(left),
             ..Default::default()
         };
-        let text = render(Kind::CompensationExpiring, Lang::ZhCn, self.club_tz, &facts);
+        let text = render(
+            NoticeType::CompensationExpiring,
+            Lang::ZhCn,
+            self.club_tz,
+            &facts,
+        );
         let page = "pages/makeup/compensation/index";
         let n = NewNotification {
             user_id,
             profile_id: Some(credit.profile_id),
-            kind: Kind::CompensationExpiring.code(),
+            kind: NoticeType::CompensationExpiring.code(),
             title: text.title,
             body: text.body,
             data: serde_json::json!({"credit_id": credit_id, "minutes": left, "expires_at": credit.expiry_time, "page": page}),
             dedupe_key: format!("compensation_expiring/{credit_id}"),
             wechat: self
                 .drafts
-                .draft(Kind::CompensationExpiring, &facts, self.club_tz, page),
+                .draft(NoticeType::CompensationExpiring, &facts, self.club_tz, page),
         };
         insert_once(&mut tx, &n).await?;
         tx.commit().await?;

@@ -3,7 +3,7 @@
 use crate::db::{self, now_millis, offers};
 use crate::notify::drafts::WechatDrafts;
 use crate::notify::offer_notices::{Notice, notify};
-use crate::notify::templates::Kind;
+use crate::notify::templates::NoticeType;
 use chrono_tz::Tz;
 use sqlx::{MySqlConnection, MySqlPool};
 use std::sync::Arc;
@@ -34,12 +34,12 @@ impl OfferActivities {
     }
 }
 
-fn kind_of(notice: OfferNotice) -> Kind {
+fn kind_of(notice: OfferNotice) -> NoticeType {
     match notice {
-        OfferNotice::SpotAvailable => Kind::SpotAvailable,
-        OfferNotice::SeatTaken => Kind::SeatTaken,
-        OfferNotice::HoldForYou => Kind::HoldForYou,
-        OfferNotice::OfferExpired => Kind::OfferExpired,
+        OfferNotice::SpotAvailable => NoticeType::SpotAvailable,
+        OfferNotice::SeatTaken => NoticeType::SeatTaken,
+        OfferNotice::HoldForYou => NoticeType::HoldForYou,
+        OfferNotice::OfferExpired => NoticeType::OfferExpired,
     }
 }
 
@@ -185,7 +185,7 @@ impl OfferActivities {
                 workflow_id: &req.workflow_id,
                 session: req.session,
                 round: 1,
-                kind: Kind::SpotAvailable,
+                kind: NoticeType::SpotAvailable,
                 deadline: Some(opened.deadline),
                 at: now,
             };
@@ -389,7 +389,7 @@ impl OfferActivities {
             workflow_id: &req.workflow_id,
             session: req.session,
             round: req.round,
-            kind: Kind::HoldForYou,
+            kind: NoticeType::HoldForYou,
             deadline: Some(deadline),
             at: now,
         };
@@ -421,7 +421,7 @@ impl OfferActivities {
                 workflow_id: &req.workflow_id,
                 session: req.session,
                 round: req.round,
-                kind: Kind::OfferExpired,
+                kind: NoticeType::OfferExpired,
                 deadline: None,
                 at: now,
             };

@@ -2,7 +2,7 @@
 
 use crate::db::{self, notifications::NewNotification};
 use crate::notify::drafts::WechatDrafts;
-use crate::notify::templates::{self, Facts, Kind, Lang};
+use crate::notify::templates::{self, Facts, Lang, NoticeType};
 use chrono_tz::Tz;
 use sqlx::MySqlPool;
 use std::sync::Arc;
@@ -58,14 +58,19 @@ impl WaitlistActivities {
             starts_at: info.as_ref().map(|i| i.starts_at),
             ..Default::default()
         };
-        let text = templates::render(Kind::WaitlistExpired, Lang::ZhCn, self.club_tz, &facts);
+        let text = templates::render(
+            NoticeType::WaitlistExpired,
+            Lang::ZhCn,
+            self.club_tz,
+            &facts,
+        );
         let mut written = 0;
         for entry in &entries {
             let page = format!("pages/waitlist/detail/index?id={}", entry.id);
             let n = NewNotification {
                 user_id: entry.user_id,
                 profile_id: Some(entry.profile_id),
-                kind: Kind::WaitlistExpired.code(),
+                kind: NoticeType::WaitlistExpired.code(),
                 title: text.title.clone(),
                 body: text.body.clone(),
                 data: serde_json::json!({
@@ -77,7 +82,7 @@ impl WaitlistActivities {
                 dedupe_key: format!("waitlist_expired/{}", entry.id),
                 wechat: self
                     .drafts
-                    .draft(Kind::WaitlistExpired, &facts, self.club_tz, &page),
+                    .draft(NoticeType::WaitlistExpired, &facts, self.club_tz, &page),
             };
             if db::notifications::insert_once(&mut tx, &n).await? {
                 written += 1;

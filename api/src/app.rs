@@ -2,6 +2,7 @@
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::wechat_login::WechatLogin;
+use crate::config::ApiConfig;
 use crate::envelope::Envelope;
 use crate::error::ApiError;
 use crate::metrics::{self, Metrics};
@@ -24,7 +25,6 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
-use workflows::config::Config;
 
 pub struct Application {
     listener: TcpListener,
@@ -33,24 +33,24 @@ pub struct Application {
 }
 
 /// A pool that connects lazily, so the API starts (and reports 503) while MySQL is down.
-pub fn pool(config: &Config) -> anyhow::Result<MySqlPool> {
+pub fn pool(config: &ApiConfig) -> anyhow::Result<MySqlPool> {
     MySqlPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(3))
-        .connect_lazy(config.database_url.expose())
+        .connect_lazy(config.common.database_url.expose())
         .context("DATABASE_URL is not a valid MySQL URL")
 }
 
 impl Application {
     /// Builds the app on `config.api_addr`; with port 0 the OS picks one (see [`Self::port`]).
     /// Ensures the bootstrap admin when the database answers.
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
+    pub async fn build(config: ApiConfig) -> anyhow::Result<Self> {
         let pool = pool(&config)?;
         Self::build_with_pool(config, pool).await
     }
 
-    pub async fn build_with_pool(config: Config, pool: MySqlPool) -> anyhow::Result<Self> {
-        if config.wechat_enabled() {
+    pub async fn build_with_pool(config: ApiConfig, pool: MySqlPool) -> anyhow::Result<Self> {
+        if config.wechat.enabled() {
             tracing::info!("WeChat login and messages enabled");
         } else {
             tracing::warn!(

@@ -1,26 +1,26 @@
 //! `api` binary. `api` serves (migrating first); `api migrate` creates the database if
 //! missing, migrates it and exits.
 
-use workflows::config::Config;
+use api::config::ApiConfig;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = match Config::from_env() {
+    let config = match ApiConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(2);
         }
     };
-    workflows::telemetry::init_telemetry(config.log_format, "info,tower_http=info,sqlx=warn");
+    platform::telemetry::init_telemetry(config.common.log_format, "info,tower_http=info,sqlx=warn");
     match std::env::args().nth(1).as_deref() {
         Some("migrate") => {
-            api::migrate(config.database_url.expose()).await?;
+            api::migrate(config.common.database_url.expose()).await?;
             tracing::info!("database migrated");
             Ok(())
         }
         None | Some("serve") => {
-            if let Err(e) = api::migrate(config.database_url.expose()).await {
+            if let Err(e) = api::migrate(config.common.database_url.expose()).await {
                 tracing::warn!(error = format!("{e:#}"), "migrations not run at start");
             }
             let app = api::Application::build(config).await?;

@@ -38,7 +38,7 @@ pub async fn load(
     let schedule = db::sessions::schedule(&state.pool, schedule_id)
         .await?
         .ok_or(ApiError::not_found("课程安排"))?;
-    of_schedule(schedule, date, state.config.club_tz)
+    of_schedule(schedule, date, state.config.club_tz())
 }
 
 pub fn of_schedule(schedule: ScheduleRow, date: NaiveDate, tz: Tz) -> Result<Session, ApiError> {
@@ -77,6 +77,17 @@ impl Session {
         let (by_type, by_course) =
             db::settings::layers(conn, &self.schedule.course_type, self.schedule.course_id).await?;
         Ok(ClassSettings::resolve(&by_type, &by_course))
+    }
+
+    /// What M2 compares: this session as a makeup candidate.
+    pub fn facts(&self) -> workflows::rules::makeup::ClassFacts<'_> {
+        workflows::rules::makeup::ClassFacts {
+            course_type: &self.schedule.course_type,
+            level: self.schedule.level,
+            duration_minutes: u32::try_from(self.schedule.duration_minutes).unwrap_or(0),
+            coach: &self.schedule.coach,
+            location: &self.schedule.location,
+        }
     }
 
     pub fn cutoff_at(&self, settings: &ClassSettings) -> DateTime<Utc> {

@@ -2,14 +2,14 @@
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::wechat_login::WechatLogin;
+use crate::config::ApiConfig;
 use crate::temporal::TemporalHandle;
 use sqlx::MySqlPool;
 use std::sync::Arc;
-use workflows::config::Config;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub config: Arc<Config>,
+    pub config: Arc<ApiConfig>,
     pub pool: MySqlPool,
     pub temporal: TemporalHandle,
     pub jwt: Arc<JwtKeys>,

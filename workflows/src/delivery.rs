@@ -3,7 +3,6 @@
 //! delivery that finally fails is recorded by the activity and never fails the workflow.
 
 use crate::activities::DeliverWechat;
-use crate::config::wechat_task_queue;
 use std::time::Duration;
 use temporalio_common::RetryPolicy;
 use temporalio_sdk::{ActivityOptions, WorkflowContext};
@@ -32,4 +31,9 @@ pub async fn deliver_all<W>(ctx: &WorkflowContext<W>, keys: Vec<String>) {
         .into_iter()
         .map(|key| ctx.execute_activity(DeliverWechat, key, opts.clone()));
     let _ = futures::future::join_all(sends).await;
+}
+
+/// `{task_queue}-wechat`: where `notify.wechat` activities run, under the send-rate limit.
+pub fn wechat_task_queue(task_queue: &str) -> String {
+    format!("{task_queue}-wechat")
 }

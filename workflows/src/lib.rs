@@ -1,20 +1,18 @@
 //! Workflow definitions and everything the API and the worker share: the workflow and
-//! activity contracts (names, inputs, outputs), ids, search attributes, configuration and
-//! the pure business rules. No database or network code lives here.
+//! activity contracts (names, inputs, outputs), ids, search attributes and the pure business
+//! rules. No database, network or environment code lives here.
 
 pub mod activities;
 pub mod compensation_credit;
-pub mod config;
 pub mod delivery;
 pub mod ids;
 pub mod makeup;
 pub mod makeup_booking;
+pub mod notice;
 pub mod offer;
 pub mod rules;
 pub mod search_attributes;
 pub mod settings;
-pub mod telemetry;
-pub mod temporal;
 pub mod waitlist_cutoff;
 pub mod waitlist_offer;
 

@@ -2,7 +2,7 @@
 //! the type (`WECHAT_TEMPLATE_<TYPE>`). The message is rendered with the in-app one.
 
 use crate::db::notifications::WechatDraft;
-use crate::notify::templates::{Facts, Kind};
+use crate::notify::templates::{Facts, NoticeType};
 use crate::wechat::message;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -11,11 +11,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct WechatDrafts {
     enabled: bool,
-    templates: Arc<BTreeMap<String, String>>,
+    templates: Arc<BTreeMap<NoticeType, String>>,
 }
 
 impl WechatDrafts {
-    pub fn new(enabled: bool, templates: BTreeMap<String, String>) -> Self {
+    pub fn new(enabled: bool, templates: BTreeMap<NoticeType, String>) -> Self {
         Self {
             enabled,
             templates: Arc::new(templates),
@@ -27,11 +27,17 @@ impl WechatDrafts {
         Self::default()
     }
 
-    pub fn draft(&self, kind: Kind, facts: &Facts, tz: Tz, page: &str) -> Option<WechatDraft> {
+    pub fn draft(
+        &self,
+        kind: NoticeType,
+        facts: &Facts,
+        tz: Tz,
+        page: &str,
+    ) -> Option<WechatDraft> {
         if !self.enabled {
             return None;
         }
-        let template_id = self.templates.get(kind.code())?;
+        let template_id = self.templates.get(&kind)?;
         Some(WechatDraft {
             template_id: template_id.clone(),
             page: page.to_string(),

@@ -5,7 +5,7 @@
 use crate::db::notifications::{NewNotification, insert_once};
 use crate::db::sessions::session_info;
 use crate::notify::drafts::WechatDrafts;
-use crate::notify::templates::{Facts, Kind, Lang, render};
+use crate::notify::templates::{Facts, Lang, NoticeType, render};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::MySqlConnection;
@@ -24,7 +24,7 @@ pub struct Notice<'a> {
     pub workflow_id: &'a str,
     pub session: SessionKey,
     pub round: u32,
-    pub kind: Kind,
+    pub kind: NoticeType,
     pub deadline: Option<DateTime<Utc>>,
     pub at: DateTime<Utc>,
 }

@@ -10,48 +10,7 @@ pub enum Lang {
     En,
 }
 
-/// The notification types of design N1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    SpotAvailable,
-    SeatTaken,
-    HoldForYou,
-    OfferExpired,
-    WaitlistExpired,
-    PositionChanged,
-    MakeupBooked,
-    MakeupCancelled,
-    CompensationExpiring,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 9] = [
-        Kind::SpotAvailable,
-        Kind::SeatTaken,
-        Kind::HoldForYou,
-        Kind::OfferExpired,
-        Kind::WaitlistExpired,
-        Kind::PositionChanged,
-        Kind::MakeupBooked,
-        Kind::MakeupCancelled,
-        Kind::CompensationExpiring,
-    ];
-
-    /// The `type` stored and returned by the API.
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::SpotAvailable => "spot_available",
-            Kind::SeatTaken => "seat_taken",
-            Kind::HoldForYou => "hold_for_you",
-            Kind::OfferExpired => "offer_expired",
-            Kind::WaitlistExpired => "waitlist_expired",
-            Kind::PositionChanged => "position_changed",
-            Kind::MakeupBooked => "makeup_booked",
-            Kind::MakeupCancelled => "makeup_cancelled",
-            Kind::CompensationExpiring => "compensation_expiring",
-        }
-    }
-}
+pub use workflows::notice::NoticeType;
 
 /// What a message may mention.
 #[derive(Debug, Clone, Default)]
@@ -74,7 +33,7 @@ fn at(tz: Tz, t: Option<DateTime<Utc>>) -> String {
         .unwrap_or_default()
 }
 
-pub fn render(kind: Kind, lang: Lang, tz: Tz, f: &Facts) -> Rendered {
+pub fn render(kind: NoticeType, lang: Lang, tz: Tz, f: &Facts) -> Rendered {
     let course = &f.course_name;
     let start = at(tz, f.starts_at);
     let deadline = at(tz, f.deadline);
@@ -82,85 +41,85 @@ pub fn render(kind: Kind, lang: Lang, tz: Tz, f: &Facts) -> Rendered {
     let minutes = f.minutes.unwrap_or_default();
     let (title, body) = match lang {
         Lang::ZhCn => match kind {
-            Kind::SpotAvailable => (
+            NoticeType::SpotAvailable => (
                 "候补有名额".to_string(),
                 format!("{course}（{start}）有名额了，请在{deadline}前确认预约，先到先得。"),
             ),
-            Kind::SeatTaken => (
+            NoticeType::SeatTaken => (
                 "名额已被抢占".to_string(),
                 format!("{course}（{start}）的名额已被其他候补用户确认，您仍在候补队列中。"),
             ),
-            Kind::HoldForYou => (
+            NoticeType::HoldForYou => (
                 "名额为您保留".to_string(),
                 format!("{course}（{start}）的名额为您保留至{deadline}，请尽快确认。"),
             ),
-            Kind::OfferExpired => (
+            NoticeType::OfferExpired => (
                 "候补确认已过期".to_string(),
                 format!("{course}（{start}）的确认时间已过，名额已顺位给下一位候补用户。"),
             ),
-            Kind::WaitlistExpired => (
+            NoticeType::WaitlistExpired => (
                 "候补已截止".to_string(),
                 format!("{course}（{start}）已到候补截止时间，本次候补未能递补成功。"),
             ),
-            Kind::PositionChanged => (
+            NoticeType::PositionChanged => (
                 "候补位置更新".to_string(),
                 format!("您在{course}（{start}）的候补位置更新为第{position}位。"),
             ),
-            Kind::MakeupBooked => (
+            NoticeType::MakeupBooked => (
                 "补课预约成功".to_string(),
                 format!("已为您预约补课：{course}（{start}）。"),
             ),
-            Kind::MakeupCancelled => (
+            NoticeType::MakeupCancelled => (
                 "补课已取消".to_string(),
                 format!("补课{course}（{start}）已取消，待补课记录已恢复。"),
             ),
-            Kind::CompensationExpiring => (
+            NoticeType::CompensationExpiring => (
                 "课时补偿即将过期".to_string(),
                 format!("您有{minutes}分钟课时补偿将于{deadline}过期，请尽快使用。"),
             ),
         },
         Lang::En => match kind {
-            Kind::SpotAvailable => (
+            NoticeType::SpotAvailable => (
                 "A seat is free".to_string(),
                 format!(
                     "{course} ({start}) has a free seat. Confirm by {deadline}; first come, first served."
                 ),
             ),
-            Kind::SeatTaken => (
+            NoticeType::SeatTaken => (
                 "Seat taken".to_string(),
                 format!(
                     "The seat in {course} ({start}) went to another family. You keep your place in the queue."
                 ),
             ),
-            Kind::HoldForYou => (
+            NoticeType::HoldForYou => (
                 "Seat held for you".to_string(),
                 format!("The seat in {course} ({start}) is held for you until {deadline}."),
             ),
-            Kind::OfferExpired => (
+            NoticeType::OfferExpired => (
                 "Offer expired".to_string(),
                 format!(
                     "The time to confirm {course} ({start}) has passed; the seat moved to the next family."
                 ),
             ),
-            Kind::WaitlistExpired => (
+            NoticeType::WaitlistExpired => (
                 "Waitlist closed".to_string(),
                 format!("The waitlist of {course} ({start}) has closed without a seat for you."),
             ),
-            Kind::PositionChanged => (
+            NoticeType::PositionChanged => (
                 "Queue position".to_string(),
                 format!("You are now number {position} on the waitlist of {course} ({start})."),
             ),
-            Kind::MakeupBooked => (
+            NoticeType::MakeupBooked => (
                 "Makeup booked".to_string(),
                 format!("Your makeup class is booked: {course} ({start})."),
             ),
-            Kind::MakeupCancelled => (
+            NoticeType::MakeupCancelled => (
                 "Makeup cancelled".to_string(),
                 format!(
                     "The makeup {course} ({start}) is cancelled; the pending makeup is open again."
                 ),
             ),
-            Kind::CompensationExpiring => (
+            NoticeType::CompensationExpiring => (
                 "Credit expiring".to_string(),
                 format!("{minutes} minutes of class credit expire on {deadline}."),
             ),
@@ -183,7 +142,7 @@ mod tests {
             ..Default::default()
         };
         let r = render(
-            Kind::SpotAvailable,
+            NoticeType::SpotAvailable,
             Lang::ZhCn,
             chrono_tz::Asia::Shanghai,
             &f,
@@ -198,13 +157,13 @@ mod tests {
     fn every_type_has_both_languages_and_a_distinct_code() {
         let f = Facts::default();
         let mut codes = std::collections::HashSet::new();
-        for kind in Kind::ALL {
+        for kind in NoticeType::ALL {
             for lang in [Lang::ZhCn, Lang::En] {
                 let r = render(kind, lang, chrono_tz::Asia::Shanghai, &f);
                 assert!(!r.title.is_empty() && !r.body.is_empty());
             }
             assert!(codes.insert(kind.code()));
         }
-        assert_eq!(codes.len(), workflows::config::TEMPLATE_TYPES.len());
+        assert_eq!(codes.len(), NoticeType::ALL.len());
     }
 }

@@ -3,7 +3,7 @@
 //! `YYYY-MM-DD HH:MM` in the club's time zone). The field keys (`thing1`, `time2`, ...) are
 //! the layout the club's templates must use; docs/wechat-templates.md lists them.
 
-use crate::notify::templates::{Facts, Kind};
+use crate::notify::templates::{Facts, NoticeType};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
@@ -28,40 +28,40 @@ fn time(t: Option<DateTime<Utc>>, tz: Tz) -> String {
 }
 
 /// The message `data` object for `kind`.
-pub fn data(kind: Kind, facts: &Facts, tz: Tz) -> Value {
+pub fn data(kind: NoticeType, facts: &Facts, tz: Tz) -> Value {
     let course = cut(&facts.course_name, THING);
     let start = time(facts.starts_at, tz);
     let deadline = time(facts.deadline, tz);
     let note = |s: &str| cut(s, THING);
     let fields: Vec<(&str, String)> = match kind {
-        Kind::SpotAvailable => vec![
+        NoticeType::SpotAvailable => vec![
             ("thing1", course),
             ("time2", start),
             ("time3", deadline),
             ("thing4", note("有名额了，先确认先得")),
         ],
-        Kind::HoldForYou => vec![
+        NoticeType::HoldForYou => vec![
             ("thing1", course),
             ("time2", start),
             ("time3", deadline),
             ("thing4", note("名额为您保留，请尽快确认")),
         ],
-        Kind::SeatTaken => vec![
+        NoticeType::SeatTaken => vec![
             ("thing1", course),
             ("time2", start),
             ("thing3", note("名额已被抢占，您仍在候补中")),
         ],
-        Kind::OfferExpired => vec![
+        NoticeType::OfferExpired => vec![
             ("thing1", course),
             ("time2", start),
             ("thing3", note("确认已过期，名额已顺位")),
         ],
-        Kind::WaitlistExpired => vec![
+        NoticeType::WaitlistExpired => vec![
             ("thing1", course),
             ("time2", start),
             ("thing3", note("候补已截止，未能递补")),
         ],
-        Kind::PositionChanged => vec![
+        NoticeType::PositionChanged => vec![
             ("thing1", course),
             ("time2", start),
             (
@@ -72,17 +72,17 @@ pub fn data(kind: Kind, facts: &Facts, tz: Tz) -> Value {
                 ),
             ),
         ],
-        Kind::MakeupBooked => vec![
+        NoticeType::MakeupBooked => vec![
             ("thing1", course),
             ("time2", start),
             ("thing3", note("补课预约成功")),
         ],
-        Kind::MakeupCancelled => vec![
+        NoticeType::MakeupCancelled => vec![
             ("thing1", course),
             ("time2", start),
             ("thing3", note("补课已取消")),
         ],
-        Kind::CompensationExpiring => vec![
+        NoticeType::CompensationExpiring => vec![
             (
                 "character_string1",
                 format!("{}分钟", facts.minutes.unwrap_or_default()),
@@ -111,7 +111,7 @@ mod tests {
             deadline: Some(Utc.with_ymd_and_hms(2026, 11, 25, 4, 45, 0).unwrap()),
             ..Default::default()
         };
-        let d = data(Kind::SpotAvailable, &facts, chrono_tz::Asia::Shanghai);
+        let d = data(NoticeType::SpotAvailable, &facts, chrono_tz::Asia::Shanghai);
         let thing = d["thing1"]["value"].as_str().unwrap();
         assert_eq!(thing.chars().count(), 20);
         assert!(thing.ends_with('…'));
@@ -125,7 +125,7 @@ mod tests {
             course_name: "x".repeat(40),
             ..Default::default()
         };
-        for kind in Kind::ALL {
+        for kind in NoticeType::ALL {
             let d = data(kind, &facts, chrono_tz::Asia::Shanghai);
             for (key, v) in d.as_object().unwrap() {
                 let text = v["value"].as_str().unwrap();

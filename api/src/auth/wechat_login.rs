@@ -2,10 +2,10 @@
 //! because a parent waits for it. Errors arrive in HTTP-200 bodies as `errcode`.
 
 use crate::error::ApiError;
+use platform::WechatCredentials;
 use serde::Deserialize;
 use std::time::Duration;
 use url::Url;
-use workflows::config::WechatCredentials;
 
 #[derive(Debug, Deserialize)]
 struct Code2SessionReply {

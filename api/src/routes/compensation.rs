@@ -32,7 +32,7 @@ pub async fn balance(
     State(state): State<AppState>,
     parent: Parent,
 ) -> Result<Reply<Balance>, ApiError> {
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let credits: Vec<CreditView> =
         db::makeup::credits_of_parent(&state.pool, parent.user_id, Utc::now())
             .await?
@@ -68,7 +68,7 @@ pub async fn history(
     State(state): State<AppState>,
     parent: Parent,
 ) -> Result<Reply<Items<LedgerEntry>>, ApiError> {
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let items = db::makeup::ledger_of_parent(&state.pool, parent.user_id)
         .await?
         .into_iter()

@@ -80,7 +80,7 @@ pub async fn respond(
     ApiJson(body): ApiJson<RespondBody>,
 ) -> Result<Reply<RespondReply>, ApiError> {
     let entry = owned_entry(&state, parent, id).await?;
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let action = match body.action {
         ActionInput::Begin => Action::Begin,
         ActionInput::Confirm => Action::Confirm,
@@ -183,7 +183,7 @@ pub async fn history(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Reply<Items<NotificationRecord>>, ApiError> {
     owned_entry(&state, parent, id).await?;
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let items = db::offers::notifications_of_entry(&state.pool, id)
         .await?
         .into_iter()

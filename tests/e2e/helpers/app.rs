@@ -2,6 +2,7 @@
 //! wiremock WeChat, and typed helpers for the routes.
 
 use super::{db, temporal_server};
+use api::config::ApiConfig;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -11,7 +12,7 @@ use std::sync::Once;
 use temporalio_client::Client;
 use tokio::sync::oneshot;
 use wiremock::MockServer;
-use workflows::config::Config;
+use worker::config::WorkerConfig;
 
 pub struct TestApp {
     pub address: String,
@@ -20,7 +21,8 @@ pub struct TestApp {
     pub pool: MySqlPool,
     pub wechat: MockServer,
     pub temporal: Client,
-    pub config: Config,
+    pub config: ApiConfig,
+    pub worker_config: WorkerConfig,
     admin_token: tokio::sync::OnceCell<String>,
     _api_stop: oneshot::Sender<()>,
     _worker_stop: Option<oneshot::Sender<()>>,
@@ -68,10 +70,7 @@ fn init_logs() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
-            workflows::telemetry::init_telemetry(
-                workflows::config::LogFormat::Pretty,
-                "info,sqlx=warn",
-            );
+            platform::telemetry::init_telemetry(platform::LogFormat::Pretty, "info,sqlx=warn");
         }
     });
 }
@@ -108,6 +107,7 @@ pub async fn spawn_app_with(
         None => database_url.clone(),
     };
     let mut env: HashMap<&'static str, String> = HashMap::from([
+        ("APP_ENV", "development".into()),
         ("DATABASE_URL", api_database_url),
         ("TEMPORAL_ADDRESS", temporal_address),
         ("TEMPORAL_TASK_QUEUE", format!("e2e-{id}")),
@@ -120,7 +120,13 @@ pub async fn spawn_app_with(
         ("CLUB_TZ", "Asia/Shanghai".into()),
     ]);
     env.extend(overrides.into_iter().filter(|(k, _)| *k != "DATABASE_VIA"));
-    let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration is valid");
+    let config =
+        ApiConfig::from_lookup(|k| env.get(k).cloned()).expect("test API configuration is valid");
+    // The worker always reaches the database directly, whatever way the API was given.
+    let mut worker_env = env.clone();
+    worker_env.insert("DATABASE_URL", database_url.clone());
+    let worker_config = WorkerConfig::from_lookup(|k| worker_env.get(k).cloned())
+        .expect("test worker configuration is valid");
     let pool = MySqlPool::connect(&database_url).await.expect("test pool");
 
     let app = api::Application::build(config.clone())
@@ -132,12 +138,12 @@ pub async fn spawn_app_with(
         let _ = api_stopped.await;
     }));
 
-    let worker_stop = with_worker.then(|| start_worker(config.clone(), database_url.clone()));
+    let worker_stop = with_worker.then(|| start_worker(worker_config.clone()));
     // The test's own client always talks to the real server, whatever the API was given.
-    let mut client_config = config.clone();
-    client_config.temporal_address =
+    let mut client_config = config.common.temporal.clone();
+    client_config.address =
         url::Url::parse(&format!("http://{}", temporal_server::address())).expect("url");
-    let temporal = workflows::temporal::connect(&client_config, "e2e-test")
+    let temporal = platform::temporal::connect(&client_config, "e2e-test")
         .await
         .expect("test Temporal client");
 
@@ -148,6 +154,7 @@ pub async fn spawn_app_with(
         wechat,
         temporal,
         config,
+        worker_config,
         admin_token: tokio::sync::OnceCell::new(),
         _api_stop: api_stop,
         _worker_stop: worker_stop,
@@ -156,7 +163,7 @@ pub async fn spawn_app_with(
 
 /// The worker on a thread of its own (the SDK's worker future is not `Send`); it drains and
 /// stops when the returned sender is dropped.
-fn start_worker(config: Config, database_url: String) -> oneshot::Sender<()> {
+fn start_worker(config: WorkerConfig) -> oneshot::Sender<()> {
     let (stop, stopped) = oneshot::channel::<()>();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -165,10 +172,10 @@ fn start_worker(config: Config, database_url: String) -> oneshot::Sender<()> {
             .build()
             .expect("worker runtime");
         rt.block_on(async move {
-            let pool = MySqlPool::connect(&database_url)
+            let pool = MySqlPool::connect(config.common.database_url.expose())
                 .await
                 .expect("worker pool");
-            let client = workflows::temporal::connect(&config, "e2e-worker")
+            let client = platform::temporal::connect(&config.common.temporal, "e2e-worker")
                 .await
                 .expect("worker client");
             let runtime = worker::runtime(None).expect("worker runtime");
@@ -285,7 +292,7 @@ impl TestApp {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let course_id = body["data"]["id"].as_i64().expect("course id");
         let start: DateTime<Utc> = Utc::now() + spec.starts_in;
-        let local = start.with_timezone(&self.config.club_tz);
+        let local = start.with_timezone(&self.config.common.club_tz);
         let (status, body) = self
             .post(
                 "/api/v1/admin/schedules",

@@ -68,7 +68,7 @@ pub async fn list(
             ));
         }
     };
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let items = db::offers::flows(&state.pool, q.state.as_deref(), session)
         .await?
         .into_iter()

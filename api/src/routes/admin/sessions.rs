@@ -53,7 +53,7 @@ pub async fn show(
     ApiPath((schedule_id, date)): ApiPath<(i64, NaiveDate)>,
 ) -> Result<Reply<SessionDetail>, ApiError> {
     let s = session::load(&state, schedule_id, date).await?;
-    let tz = state.config.club_tz;
+    let tz = state.config.club_tz();
     let mut conn = state.pool.acquire().await?;
     let settings = s.settings(&mut conn).await?;
     let booked = db::sessions::booked_count(&mut conn, s.key).await?;

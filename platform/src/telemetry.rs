@@ -1,7 +1,7 @@
 //! One `init_telemetry` for both binaries and the tests: env filter (`RUST_LOG`), pretty or
 //! JSON lines (`LOG_FORMAT`).
 
-use crate::config::LogFormat;
+use crate::common::LogFormat;
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 /// Installs the global subscriber; a second call (tests) is a no-op.

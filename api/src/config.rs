@@ -1,0 +1,145 @@
+//! The API's configuration: what both processes share ([`CommonConfig`]) plus what only the
+//! API uses — its listen address, the JWT secret and the bootstrap admin. The worker never
+//! sees these secrets.
+
+use platform::{CommonConfig, ConfigError, Env, Secret, WechatApp};
+use std::net::SocketAddr;
+
+pub const DEV_JWT_SECRET: &str = "dev-only-jwt-secret-change-me-in-production";
+
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    pub common: CommonConfig,
+    pub api_addr: SocketAddr,
+    pub jwt_secret: Secret,
+    pub admin_username: String,
+    pub admin_password: Secret,
+    pub wechat: WechatApp,
+    /// The club's name and front-desk phone, shown in the parent app (`CLUB_NAME`, `CLUB_PHONE`).
+    pub club_name: String,
+    pub club_phone: Option<String>,
+}
+
+impl ApiConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::read(Env::process())
+    }
+
+    /// Reads any key/value source (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::read(Env::new(get))
+    }
+
+    fn read(env: Env<'_>) -> Result<Self, ConfigError> {
+        let common = CommonConfig::read(&env);
+        let production = common.is_production();
+        let jwt_secret = match env.get("JWT_SECRET") {
+            Some(s) if s.len() < 32 => {
+                env.problem("JWT_SECRET: must be at least 32 characters");
+                s
+            }
+            Some(s) => s,
+            None if production => {
+                env.problem("JWT_SECRET: required in production");
+                String::new()
+            }
+            None => DEV_JWT_SECRET.to_string(),
+        };
+        let admin_password = match env.get("ADMIN_PASSWORD") {
+            Some(p) if production && p.len() < 12 => {
+                env.problem("ADMIN_PASSWORD: must be at least 12 characters in production");
+                p
+            }
+            Some(p) => p,
+            None if production => {
+                env.problem("ADMIN_PASSWORD: required in production");
+                String::new()
+            }
+            None => "admin".into(),
+        };
+        let config = Self {
+            api_addr: env.socket("API_ADDR", "127.0.0.1:8080"),
+            jwt_secret: Secret::new(jwt_secret),
+            admin_username: env.or("ADMIN_USERNAME", "admin"),
+            admin_password: Secret::new(admin_password),
+            wechat: WechatApp::read(&env, production),
+            club_name: env.or("CLUB_NAME", "体操馆"),
+            club_phone: env.get("CLUB_PHONE"),
+            common,
+        };
+        env.finish(config)
+    }
+
+    pub fn club_tz(&self) -> chrono_tz::Tz {
+        self.common.club_tz
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<ApiConfig, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ApiConfig::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn development_gets_the_local_defaults() {
+        let c = from(&[("APP_ENV", "development")]).unwrap();
+        assert_eq!(c.api_addr.to_string(), "127.0.0.1:8080");
+        assert!(!c.wechat.enabled());
+        assert_eq!(c.jwt_secret.expose(), DEV_JWT_SECRET);
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_by_name() {
+        let err = from(&[
+            ("APP_ENV", "development"),
+            ("API_ADDR", "nope"),
+            ("CLUB_TZ", "Mars/Base"),
+            ("JWT_SECRET", "short"),
+            ("WECHAT_APPID", "wx1"),
+        ])
+        .unwrap_err();
+        let text = err.to_string();
+        for key in [
+            "API_ADDR",
+            "CLUB_TZ",
+            "JWT_SECRET",
+            "WECHAT_APPID and WECHAT_SECRET",
+        ] {
+            assert!(text.contains(key), "{key} missing in {text}");
+        }
+        assert_eq!(err.0.len(), 4);
+    }
+
+    #[test]
+    fn production_requires_real_secrets() {
+        let err = from(&[("APP_ENV", "production")]).unwrap_err();
+        for key in [
+            "JWT_SECRET",
+            "ADMIN_PASSWORD",
+            "WECHAT_APPID",
+            "DATABASE_URL",
+        ] {
+            assert!(err.0.iter().any(|p| p.starts_with(key)), "{key}: {err}");
+        }
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let c = from(&[
+            ("APP_ENV", "development"),
+            ("JWT_SECRET", "a-very-long-secret-value-0123456789abcdef"),
+        ])
+        .unwrap();
+        let dump = format!("{c:?}");
+        assert!(!dump.contains("a-very-long-secret"));
+        assert!(!dump.contains("mysql://root"));
+    }
+}

@@ -1,0 +1,91 @@
+//! The notification types of design N1: the `type` the in-app centre stores and the API
+//! returns, and the key of each WeChat subscribe-message template.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeType {
+    SpotAvailable,
+    SeatTaken,
+    HoldForYou,
+    OfferExpired,
+    WaitlistExpired,
+    PositionChanged,
+    MakeupBooked,
+    MakeupCancelled,
+    CompensationExpiring,
+}
+
+impl NoticeType {
+    pub const ALL: [NoticeType; 9] = [
+        NoticeType::SpotAvailable,
+        NoticeType::SeatTaken,
+        NoticeType::HoldForYou,
+        NoticeType::OfferExpired,
+        NoticeType::WaitlistExpired,
+        NoticeType::PositionChanged,
+        NoticeType::MakeupBooked,
+        NoticeType::MakeupCancelled,
+        NoticeType::CompensationExpiring,
+    ];
+
+    /// The stored and returned `type`, e.g. `spot_available`.
+    pub fn code(self) -> &'static str {
+        match self {
+            NoticeType::SpotAvailable => "spot_available",
+            NoticeType::SeatTaken => "seat_taken",
+            NoticeType::HoldForYou => "hold_for_you",
+            NoticeType::OfferExpired => "offer_expired",
+            NoticeType::WaitlistExpired => "waitlist_expired",
+            NoticeType::PositionChanged => "position_changed",
+            NoticeType::MakeupBooked => "makeup_booked",
+            NoticeType::MakeupCancelled => "makeup_cancelled",
+            NoticeType::CompensationExpiring => "compensation_expiring",
+        }
+    }
+
+    /// `SPOT_AVAILABLE`: the suffix of its `WECHAT_TEMPLATE_*` variables.
+    pub fn env_suffix(self) -> String {
+        self.code().to_uppercase()
+    }
+}
+
+impl fmt::Display for NoticeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for NoticeType {
+    type Err = UnknownNoticeType;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.code() == s)
+            .ok_or_else(|| UnknownNoticeType(s.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown notification type {0:?}")]
+pub struct UnknownNoticeType(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_reads_back_from_its_code() {
+        for t in NoticeType::ALL {
+            assert_eq!(t.code().parse::<NoticeType>(), Ok(t));
+            assert_eq!(
+                serde_json::to_value(t).unwrap(),
+                serde_json::json!(t.code())
+            );
+        }
+        assert!("spot".parse::<NoticeType>().is_err());
+    }
+}
