@@ -239,7 +239,7 @@ const makeupBooked = {
 
 function makeup(over) {
   return {
-    makeup_booking_id: 41, pending_id: 22, profile_id: 2, course_name: '少儿体操基础班', course_schedule_id: 201,
+    makeup_booking_id: 41, pending_id: 22, profile_id: 2, profile_name: '小红', course_name: '少儿体操基础班', course_schedule_id: 201,
     booking_date: '2026-11-26', starts_at: '2026-11-26T18:00:00+08:00', ends_at: '2026-11-26T19:30:00+08:00',
     duration_minutes: 90, original_duration: 120, status: 'booked', completion_type: 'partial',
     cancellable_until: '2026-11-26T12:00:00+08:00', workflow_id: 'makeup-booking/41', coach: '王教练', location: '浦东馆',
@@ -251,14 +251,14 @@ function makeup(over) {
 const myMakeups = [
   makeup({}),
   makeup({
-    makeup_booking_id: 40, pending_id: 20, profile_id: 1, course_name: '少儿体操提高班', course_schedule_id: 202,
+    makeup_booking_id: 40, pending_id: 20, profile_id: 1, profile_name: '小明', course_name: '少儿体操提高班', course_schedule_id: 202,
     booking_date: '2026-11-21', starts_at: '2026-11-21T10:00:00+08:00', ends_at: '2026-11-21T12:00:00+08:00',
     duration_minutes: 120, original_duration: 120, status: 'completed', completion_type: 'full',
     cancellable_until: '2026-11-21T04:00:00+08:00', workflow_id: 'makeup-booking/40', coach: '李教练', location: '徐汇馆',
     compensation_created: 0,
   }),
   makeup({
-    makeup_booking_id: 39, pending_id: 19, profile_id: 1, course_name: '少儿体操基础班', course_schedule_id: 101,
+    makeup_booking_id: 39, pending_id: 19, profile_id: 1, profile_name: '小明', course_name: '少儿体操基础班', course_schedule_id: 101,
     booking_date: '2026-11-16', starts_at: '2026-11-16T19:00:00+08:00', ends_at: '2026-11-16T20:00:00+08:00',
     duration_minutes: 60, original_duration: 60, status: 'cancelled', completion_type: 'full',
     cancellable_until: '2026-11-16T13:00:00+08:00', workflow_id: 'makeup-booking/39', compensation_created: 0,
@@ -268,7 +268,7 @@ const myMakeups = [
 // GET /api/v1/makeup/{id}
 const makeupDetail = {
   ...myMakeups[0],
-  original: { course_name: '少儿体操基础班', booking_date: '2026-11-16', starts_at: '2026-11-16T19:00:00+08:00' },
+  original: { booking_id: 302, course_name: '少儿体操基础班', booking_date: '2026-11-16', starts_at: '2026-11-16T19:00:00+08:00' },
   credit: { credit_id: 52, minutes: 30, remaining_minutes: 30, expires_at: '2026-12-07T18:00:00+08:00', status: 'available' },
 };
 
@@ -315,7 +315,7 @@ const bookings = [
     booking_id: 302, profile_id: 2, profile_name: '小红', course_schedule_id: 201, booking_date: '2026-11-26',
     course_id: 6, course_name: '少儿体操基础班', level: 2, duration_minutes: 90, coach: '王教练', location: '浦东馆',
     starts_at: '2026-11-26T18:00:00+08:00', ends_at: '2026-11-26T19:30:00+08:00', source: 'makeup', makeup_booking_id: 41,
-    can_cancel: false, can_leave: false, blocked_reason: '补课课程请在"我的补课"中取消',
+    can_cancel: false, can_leave: false, blocked_reason: '补课课程请在“我的补课”中取消',
   }),
   booking({
     booking_id: 303, profile_id: 2, profile_name: '小红', course_schedule_id: 102, booking_date: '2026-11-28',

@@ -47,8 +47,8 @@ test('per-child filter', async () => {
 test('a makeup seat cannot be cancelled here: the server’s reason and a way to 我的补课', async () => {
   installWx({ routes: routes() });
   const page = await mountPage('pages/bookings/index');
-  expect(allText(cards(page)[1])).toContain('补课课程请在"我的补课"中取消');
-  expect(all(page, '.reason')).toEqual(['补课课程请在"我的补课"中取消']);
+  expect(allText(cards(page)[1])).toContain('补课课程请在“我的补课”中取消');
+  expect(all(page, '.reason')).toEqual(['补课课程请在“我的补课”中取消']);
   await tap(first(page, '.link'));
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/my-bookings/makeup/detail?id=41' });
 });
@@ -131,11 +131,11 @@ test('the answer to a leave is lost but the leave happened: the page finds the n
 });
 
 test('a leave refused by the server shows its words and reloads', async () => {
-  installWx({ routes: routes({ 'POST /api/v1/bookings/301/leave': fail(409, 40911, '补课课程请在"我的补课"中取消') }) });
+  installWx({ routes: routes({ 'POST /api/v1/bookings/301/leave': fail(409, 40911, '补课课程请在“我的补课”中取消') }) });
   const page = await mountPage('pages/bookings/index');
   await tap(first(page, '.btn-leave'));
   await flush();
-  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '补课课程请在"我的补课"中取消' }));
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '补课课程请在“我的补课”中取消' }));
   expect(wx.navigateTo).not.toHaveBeenCalled();
 });
 
