@@ -179,10 +179,7 @@ async fn a_cancellation_sends_each_granted_parent_one_subscribe_message_with_the
             .find(|m| m["touser"] == format!("openid-{code}"))
             .expect("a message per parent");
         assert_eq!(msg["template_id"], TEMPLATE);
-        assert_eq!(
-            msg["page"],
-            format!("pages/waitlist/offer/index?id={entry}")
-        );
+        assert_eq!(msg["page"], format!("pages/waitlist/offer?id={entry}"));
         assert_eq!(msg["data"]["thing1"]["value"], "group课");
         assert!(
             msg["data"]["time3"]["value"].as_str().unwrap().len() == 16,

@@ -16,6 +16,12 @@ pub struct WorkerConfig {
     /// `miniprogram_state` of subscribe messages: formal, trial or developer
     /// (`WECHAT_MINIPROGRAM_STATE`; default formal in production, developer otherwise).
     pub miniprogram_state: String,
+    /// How often the maintenance workflow gives back seats of dead offers and tells parents
+    /// who moved up (`MAINTENANCE_INTERVAL_SECONDS`, default 60).
+    pub maintenance_interval_seconds: u32,
+    /// An open offer younger than this is not checked for a dead run
+    /// (`MAINTENANCE_REAP_AFTER_SECONDS`, default 30).
+    pub maintenance_reap_after_seconds: u32,
 }
 
 impl WorkerConfig {
@@ -48,8 +54,21 @@ impl WorkerConfig {
                 &["formal", "trial", "developer"],
                 state_default,
             ),
+            maintenance_interval_seconds: env.parse(
+                "MAINTENANCE_INTERVAL_SECONDS",
+                60,
+                "seconds between housekeeping rounds (1–86400)",
+            ),
+            maintenance_reap_after_seconds: env.parse(
+                "MAINTENANCE_REAP_AFTER_SECONDS",
+                30,
+                "seconds (1–86400)",
+            ),
             common,
         };
+        if !(1..=86_400).contains(&config.maintenance_interval_seconds) {
+            env.problem("MAINTENANCE_INTERVAL_SECONDS: expected 1–86400");
+        }
         env.finish(config)
     }
 

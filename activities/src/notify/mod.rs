@@ -1,5 +1,6 @@
 //! Notification rendering: one catalogue of texts for every type of N1.
 
 pub mod drafts;
+pub mod inbox;
 pub mod offer_notices;
 pub mod templates;

@@ -1,0 +1,68 @@
+//! One message to one parent: the in-app centre always gets it (N2), written once per dedupe
+//! key; its WeChat subscribe message is drafted with it when WeChat is on and a template
+//! exists, and delivered later by `notify.wechat`.
+
+use crate::db::notifications::{NewNotification, insert_once};
+use crate::error::Result;
+use crate::notify::drafts::WechatDrafts;
+use crate::notify::templates::{Facts, Lang, NoticeType, render};
+use chrono_tz::Tz;
+use sqlx::MySqlConnection;
+
+/// How messages are written: the club's zone and the WeChat drafts.
+#[derive(Debug, Clone)]
+pub struct Notices {
+    pub club_tz: Tz,
+    pub drafts: WechatDrafts,
+}
+
+pub struct Letter<'a> {
+    pub user_id: i64,
+    pub profile_id: Option<i64>,
+    pub kind: NoticeType,
+    pub facts: &'a Facts,
+    /// The mini-program page the message opens (registered in app.json), with its query.
+    pub page: String,
+    /// Ids the app needs; `page` is added.
+    pub data: serde_json::Value,
+    pub dedupe_key: String,
+}
+
+/// What writing a letter did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The in-app message is new (not a retry's).
+    pub new: bool,
+    /// The dedupe key, when a WeChat message waits for delivery.
+    pub wechat: Option<String>,
+    /// The in-app text.
+    pub body: String,
+}
+
+impl Notices {
+    pub async fn send(&self, conn: &mut MySqlConnection, letter: Letter<'_>) -> Result<Sent> {
+        let text = render(letter.kind, Lang::ZhCn, self.club_tz, letter.facts);
+        let mut data = letter.data;
+        if let Some(map) = data.as_object_mut() {
+            map.insert("page".into(), serde_json::json!(letter.page));
+        }
+        let message = NewNotification {
+            user_id: letter.user_id,
+            profile_id: letter.profile_id,
+            kind: letter.kind.code(),
+            title: text.title,
+            body: text.body.clone(),
+            data,
+            wechat: self
+                .drafts
+                .draft(letter.kind, letter.facts, self.club_tz, &letter.page),
+            dedupe_key: letter.dedupe_key,
+        };
+        let new = insert_once(conn, &message).await?;
+        Ok(Sent {
+            new,
+            wechat: message.wechat.is_some().then_some(message.dedupe_key),
+            body: text.body,
+        })
+    }
+}
