@@ -208,22 +208,41 @@ Component({
         () => this.loadAvailable(),
       );
     },
-    /** Waits for a full class as this makeup: a won seat is booked as the makeup (M3). @param {any} session */
-    joinWaitlist(session) {
+    /**
+     * Waits for a full class as this makeup: a won seat is booked as the makeup (M3). The server
+     * asks the shorter-class question here too (409 40908): the answer travels with the entry.
+     * @param {any} session @param {boolean} [acceptShorter]
+     */
+    joinWaitlist(session, acceptShorter) {
+      const { pending } = this.data;
+      /** @type {Record<string, any>} */
+      const body = {
+        profile_id: pending.profile_id,
+        course_schedule_id: session.course_schedule_id,
+        booking_date: session.booking_date,
+        pending_id: pending.pending_id,
+      };
+      if (acceptShorter) body.accept_shorter = true;
+      if (this.data.useCompensation && session.duration_difference < 0) body.use_compensation = true;
       this.setData({ busy: true });
       return api
-        .joinWaitlist({
-          profile_id: this.data.pending.profile_id,
-          course_schedule_id: session.course_schedule_id,
-          booking_date: session.booking_date,
-          pending_id: this.data.pending.pending_id,
-        })
+        .joinWaitlist(body)
         .then((data) => {
           wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 });
-          this.loadAvailable();
+          this.setData({ busy: false });
+          return this.loadAvailable();
         })
-        .catch(showError)
-        .then(() => this.setData({ busy: false }));
+        .catch((err) => {
+          this.setData({ busy: false });
+          if (err.code === 40908) {
+            return this.ask(
+              { title: '补课时长较短', content: err.message, confirmText: '确认候补', cancelText: '再看看' },
+              () => this.joinWaitlist(session, true),
+            );
+          }
+          showError(err);
+          return undefined;
+        });
     },
     goSuccess(session, result) {
       const { pending } = this.data;

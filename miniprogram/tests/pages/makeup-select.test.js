@@ -238,3 +238,27 @@ test('unknown or already booked pending → empty; candidates failing → inline
   expect(allText(page)).toContain('补课课程加载失败');
   expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '服务暂时不可用' }));
 });
+
+test('waiting for a shorter full class: the server’s question is asked, then the join carries accept_shorter', async () => {
+  const shorterFull = fx.makeupSession({
+    ...fx.availableMakeups[3], course_schedule_id: 206, duration_minutes: 90, duration_difference: 30, hint: '补课时长比原课程少30分钟',
+  });
+  const message = '本课程仅1小时30分钟，比您原课程少30分钟，是否确认预约？';
+  const { server } = installWx({
+    routes: routes({
+      'GET /api/v1/makeup/available': ok({ items: [shorterFull] }),
+      'POST /api/v1/waitlist/join': (req) =>
+        (req.data.accept_shorter ? ok({ waitlist_id: 62, position: 1, waitlist_count: 1, waitlist_capacity: 8, estimated_wait_time: '' }, 201) : fail(409, 40908, message)),
+    }),
+  });
+  const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  await tap(page.querySelectorAll('.candidate')[0], '.btn-select');
+  await flush();
+  expect(wx.showModal.mock.calls[0][0]).toMatchObject({ content: message, confirmText: '确认候补' });
+  const joins = server.callsTo('POST', '/api/v1/waitlist/join').map((c) => c.data);
+  expect(joins).toEqual([
+    { profile_id: 1, course_schedule_id: 206, booking_date: '2026-11-29', pending_id: 21 },
+    { profile_id: 1, course_schedule_id: 206, booking_date: '2026-11-29', pending_id: 21, accept_shorter: true },
+  ]);
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '您是第1位候补' }));
+});
