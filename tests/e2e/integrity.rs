@@ -732,3 +732,39 @@ async fn extreme_dates_are_refused_with_400() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{date}: {body}");
     }
 }
+
+/// A failed migration stops the process (the API must not serve a schema that does not match
+/// its code); only an unreachable server is waited for.
+#[tokio::test]
+async fn a_migration_that_fails_is_an_error_not_a_warning() {
+    let server = crate::helpers::db_server_url();
+    let name = format!("e2e_badschema_{}", std::process::id());
+    let admin = sqlx::MySqlPool::connect(&server).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE `{name}`"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", server.trim_end_matches('/'));
+    let db = sqlx::MySqlPool::connect(&url).await.unwrap();
+    // A table of the first migration already there, by someone else's hand.
+    sqlx::query("CREATE TABLE `user` (id INT PRIMARY KEY)")
+        .execute(&db)
+        .await
+        .unwrap();
+    let err = api::migrate(&url)
+        .await
+        .expect_err("the first migration cannot apply");
+    assert!(!api::is_unreachable(&err), "{err:#}");
+    let down = api::migrate("mysql://root@127.0.0.1:9/nothing")
+        .await
+        .unwrap_err();
+    assert!(api::is_unreachable(&down), "{down:#}");
+    sqlx::query(&format!("DROP DATABASE `{name}`"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}

@@ -11,6 +11,11 @@ pub use app::{
 };
 pub use proxy::TcpProxy;
 
+/// `mysql://host:port` of the test server (no database).
+pub fn db_server_url() -> String {
+    db::server_url()
+}
+
 /// `host:port` of the MySQL/MariaDB server the tests use.
 pub fn db_server_addr() -> std::net::SocketAddr {
     use std::net::ToSocketAddrs;
