@@ -8,6 +8,7 @@ mod auth_and_ownership;
 mod health;
 mod input_validation;
 mod integrity;
+mod invariants;
 mod makeup;
 mod offers;
 mod ops_queries;
