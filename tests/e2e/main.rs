@@ -14,6 +14,7 @@ mod offers;
 mod ops_queries;
 mod parent_app;
 mod replay;
+mod rules_doc;
 mod waitlist_cutoff;
 mod waitlist_queue;
 mod wechat_delivery;
