@@ -9,11 +9,13 @@ pub mod wechat;
 mod credit_activities;
 pub(crate) mod makeup_activities;
 mod offer_activities;
+mod retention_activities;
 mod waitlist_activities;
 mod wechat_activities;
 
 pub use credit_activities::CreditActivities;
 pub use makeup_activities::MakeupActivities;
 pub use offer_activities::OfferActivities;
+pub use retention_activities::RetentionActivities;
 pub use waitlist_activities::WaitlistActivities;
 pub use wechat_activities::WechatActivities;

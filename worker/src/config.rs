@@ -16,6 +16,9 @@ pub struct WorkerConfig {
     /// `miniprogram_state` of subscribe messages: formal, trial or developer
     /// (`WECHAT_MINIPROGRAM_STATE`; default formal in production, developer otherwise).
     pub miniprogram_state: String,
+    /// Pause between cycles of the retention job (`RETENTION_INTERVAL_SECONDS`, default one
+    /// hour; 0 = the worker does not start it). The age kept is a console setting.
+    pub retention_interval_seconds: u64,
 }
 
 impl WorkerConfig {
@@ -47,6 +50,11 @@ impl WorkerConfig {
                 "WECHAT_MINIPROGRAM_STATE",
                 &["formal", "trial", "developer"],
                 state_default,
+            ),
+            retention_interval_seconds: env.parse(
+                "RETENTION_INTERVAL_SECONDS",
+                3600_u64,
+                "seconds between retention cycles (0 = off)",
             ),
             common,
         };

@@ -8,7 +8,8 @@ use crate::config::WorkerConfig;
 use activities::notify::drafts::WechatDrafts;
 use activities::wechat::{WechatClient, WechatSettings};
 use activities::{
-    CreditActivities, MakeupActivities, OfferActivities, WaitlistActivities, WechatActivities,
+    CreditActivities, MakeupActivities, OfferActivities, RetentionActivities, WaitlistActivities,
+    WechatActivities,
 };
 use anyhow::Context;
 use sqlx::MySqlPool;
@@ -25,9 +26,11 @@ use temporalio_sdk::runtime::RuntimeOptions;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
 use workflows::{
-    CompensationCreditWorkflow, MakeupBookingWorkflow, WaitlistCutoffWorkflow,
-    WaitlistOfferWorkflow,
+    CompensationCreditWorkflow, MakeupBookingWorkflow, RetentionWorkflow, StaffNoticeWorkflow,
+    WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
 };
+
+mod retention;
 
 /// How long a stopping worker lets running activities finish.
 pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(30);
@@ -96,7 +99,10 @@ pub async fn run(
         .register_workflow::<WaitlistOfferWorkflow>()?
         .register_workflow::<MakeupBookingWorkflow>()?
         .register_workflow::<CompensationCreditWorkflow>()?
+        .register_workflow::<RetentionWorkflow>()?
+        .register_workflow::<StaffNoticeWorkflow>()?
         .register_activities(MakeupActivities::new(deps.pool.clone()))
+        .register_activities(RetentionActivities::new(deps.pool.clone()))
         .register_activities(CreditActivities::new(
             deps.pool.clone(),
             config.common.club_tz,
@@ -117,6 +123,7 @@ pub async fn run(
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
     let mut worker = Worker::new(runtime, deps.client.clone(), options).context("worker")?;
+    retention::ensure_started(deps.client.clone(), config);
 
     let wechat_options = WorkerOptions::new(config.wechat_task_queue())
         .register_activities(WechatActivities::new(

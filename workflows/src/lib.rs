@@ -10,14 +10,18 @@ pub mod makeup;
 pub mod makeup_booking;
 pub mod notice;
 pub mod offer;
+pub mod retention;
 pub mod rules;
 pub mod search_attributes;
 pub mod settings;
+pub mod staff_notice;
 pub mod waitlist_cutoff;
 pub mod waitlist_offer;
 
 pub use compensation_credit::CompensationCreditWorkflow;
 pub use ids::SessionKey;
 pub use makeup_booking::MakeupBookingWorkflow;
+pub use retention::RetentionWorkflow;
+pub use staff_notice::StaffNoticeWorkflow;
 pub use waitlist_cutoff::{CutoffInput, CutoffOutcome, WaitlistCutoffWorkflow};
 pub use waitlist_offer::WaitlistOfferWorkflow;

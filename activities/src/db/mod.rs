@@ -4,6 +4,7 @@
 pub mod credits;
 pub mod notifications;
 pub mod offers;
+pub mod retention;
 pub mod sessions;
 pub mod waitlist;
 
