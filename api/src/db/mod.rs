@@ -1,13 +1,20 @@
 //! The API's SQL: reads for the parent and ops views, and the single-transaction writes
 //! (bookings, queue joins) that need no multi-step process.
 
+pub mod adjustments;
+pub mod audit;
 pub mod bookings;
 pub mod courses;
+pub mod families;
 pub mod makeup;
+pub mod messages;
 pub mod offers;
+pub mod problems;
 pub mod profiles;
 pub mod sessions;
 pub mod settings;
+pub mod staff;
+pub mod stats;
 pub mod users;
 pub mod waitlist;
 
@@ -17,4 +24,17 @@ use chrono::{DateTime, Utc};
 pub fn now_millis() -> DateTime<Utc> {
     let now = Utc::now();
     DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+}
+
+/// The retention setting (max age in days, batch size); defaults when the row is missing.
+pub async fn retention_setting(pool: &sqlx::MySqlPool) -> Result<(u32, u32), sqlx::Error> {
+    let row: Option<(i32, i32)> =
+        sqlx::query_as("SELECT max_age_days, batch_size FROM retention_setting WHERE id = 1")
+            .fetch_optional(pool)
+            .await?;
+    let (a, b) = row.unwrap_or((180, 500));
+    Ok((
+        u32::try_from(a).unwrap_or(180),
+        u32::try_from(b).unwrap_or(500),
+    ))
 }
