@@ -4,6 +4,12 @@
 
 mod helpers;
 
+mod admin_common;
+mod admin_family;
+mod admin_ops;
+mod admin_queue;
+mod admin_staff;
+
 mod auth_and_ownership;
 mod health;
 mod input_validation;
