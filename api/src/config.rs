@@ -18,6 +18,9 @@ pub struct ApiConfig {
     /// The staff console (issue 14): where its built files are, and where links to the
     /// Temporal UI and the staff-message template point.
     pub console: ConsoleConfig,
+    /// The club's name and front-desk phone, shown in the parent app (`CLUB_NAME`, `CLUB_PHONE`).
+    pub club_name: String,
+    pub club_phone: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +87,8 @@ impl ApiConfig {
                     .get("WECHAT_TEMPLATE_STAFF_MESSAGE")
                     .filter(|t| !t.trim().is_empty()),
             },
+            club_name: env.or("CLUB_NAME", "体操馆"),
+            club_phone: env.get("CLUB_PHONE"),
             common,
         };
         env.finish(config)

@@ -16,6 +16,7 @@ mod input_validation;
 mod makeup;
 mod offers;
 mod ops_queries;
+mod parent_app;
 mod replay;
 mod waitlist_cutoff;
 mod waitlist_queue;

@@ -8,6 +8,7 @@ pub mod courses;
 pub mod families;
 pub mod makeup;
 pub mod messages;
+pub mod notifications;
 pub mod offers;
 pub mod problems;
 pub mod profiles;

@@ -2,5 +2,6 @@
 
 pub mod makeup;
 pub mod offer;
+pub mod seats;
 pub mod time;
 pub mod waitlist;

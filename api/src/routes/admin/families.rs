@@ -259,7 +259,7 @@ pub async fn show(
             course_schedule_id: b.course_schedule_id,
             booking_date: b.booking_date,
             course_name: b.course_name,
-            starts_at: b.starts_at.map(|t| in_club_time(t, tz)),
+            starts_at: Some(in_club_time(b.starts_at, tz)),
             status: b.status,
         })
         .collect();
@@ -294,7 +294,7 @@ pub async fn show(
             status: p.status,
         })
         .collect();
-    let makeups = db::makeup::makeups_of_parent(pool, user_id)
+    let makeups = db::makeup::makeups_of_parent(pool, user_id, None)
         .await?
         .into_iter()
         .map(|m| MakeupItem {
@@ -304,7 +304,7 @@ pub async fn show(
             course_name: m.course_name,
             course_schedule_id: m.makeup_schedule_id,
             booking_date: m.makeup_date,
-            starts_at: m.starts_at.map(|t| in_club_time(t, tz)),
+            starts_at: Some(in_club_time(m.starts_at, tz)),
             duration_minutes: m.makeup_duration,
             original_duration: m.original_duration,
             status: m.status,

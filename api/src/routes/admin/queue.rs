@@ -99,7 +99,7 @@ pub async fn remove(
         wechat: wechat_part(
             &state,
             &entry.course_name,
-            entry.starts_at,
+            Some(entry.starts_at),
             "已被移出候补队列",
         ),
         body,

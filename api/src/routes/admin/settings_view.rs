@@ -60,7 +60,8 @@ pub async fn show(
     State(state): State<AppState>,
     _admin: Admin,
 ) -> Result<Reply<SettingsView>, ApiError> {
-    let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
+    let layers = db::settings::all_layers(&state.pool).await?;
+    let (by_type, by_course) = (&layers.by_type, &layers.by_course);
     let courses = db::courses::list_courses(&state.pool).await?;
     let types: BTreeSet<String> = by_type
         .keys()
