@@ -164,11 +164,13 @@ test('finds the full session and removes a queue entry; positions close up', asy
 
 test('books a makeup for a family (the parent rules: a shorter class is asked first)', async () => {
   await page.click('[data-test=nav-families]')
+  await page.locator('[data-test=family-table] .el-table__row', { hasText: '陈小宝' }).waitFor()
+  await shot('families')
   await fill('family-search', '陈小宝')
   await page.click('[data-test=family-search-go]')
   const row = page.locator('[data-test=family-table] .el-table__row', { hasText: '陈小宝' })
   await row.waitFor()
-  await shot('families')
+  assert.equal(await page.locator('[data-test=family-table] .el-table__row').count(), 1)
   await row.locator('[data-test=family-link]').click()
   await visible('[data-test=children-table]')
   await page.click('[data-test=makeup-open]')
