@@ -194,7 +194,6 @@ async fn problems_and_metrics_report_failed_deliveries_and_unbalanced_credits() 
         "waitlist_metrics_up 1",
         "waitlist_open_offers{phase=\"broadcast\"} 0",
         "waitlist_offers_past_deadline 0",
-        "waitlist_stuck_workflows 0",
         "notification_deliveries_last_hour{channel=\"wechat\",result=\"failed\"} 1",
         "credit_anomalies{kind=\"ledger\"} 1",
         "waitlist_full_queues 0",
