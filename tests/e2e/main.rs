@@ -9,6 +9,7 @@ mod admin_family;
 mod admin_ops;
 mod admin_queue;
 mod admin_staff;
+mod admin_wechat;
 
 mod auth_and_ownership;
 mod health;
