@@ -29,13 +29,12 @@ CREATE TABLE `staff_audit_log` (
 
 -- Credit adjustments. A positive adjustment is a credit of its own (source 'adjustment', no
 -- original booking); a negative one takes minutes off available credits. Either way the
--- ledger gets rows of kind 'adjusted' with signed minutes, so
--- created - used + restored - expired - revoked + adjusted = balance.
+-- ledger gets rows of kind 'adjusted' (added by the integrity migration) with signed
+-- minutes, so created - used + restored - expired - revoked + adjusted = balance.
 ALTER TABLE `class_credit_compensation`
   MODIFY COLUMN `original_booking_id` BIGINT NULL,
   ADD COLUMN `source` ENUM('makeup', 'adjustment') NOT NULL DEFAULT 'makeup';
 ALTER TABLE `compensation_ledger`
-  MODIFY COLUMN `kind` ENUM('created', 'used', 'restored', 'expired', 'revoked', 'adjusted') NOT NULL,
   ADD COLUMN `audit_id` BIGINT NULL COMMENT 'the staff action behind an adjusted row';
 
 -- Retention (the durable clean-up job) deletes old in-app notifications and offer delivery

@@ -3,18 +3,21 @@
 //! run it more than once.
 
 pub mod db;
+pub mod error;
 pub mod notify;
 pub mod wechat;
 
-mod credit_activities;
-pub(crate) mod makeup_activities;
-mod offer_activities;
+pub mod credit_activities;
+pub mod makeup_activities;
+pub mod offer_activities;
 mod retention_activities;
-mod waitlist_activities;
+pub mod waitlist_activities;
 mod wechat_activities;
 
 pub use credit_activities::CreditActivities;
+pub use db::Db;
 pub use makeup_activities::MakeupActivities;
+pub use notify::inbox::Notices;
 pub use offer_activities::OfferActivities;
 pub use retention_activities::RetentionActivities;
 pub use waitlist_activities::WaitlistActivities;

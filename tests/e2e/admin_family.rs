@@ -193,9 +193,9 @@ async fn credit_adjustments_need_a_reason_never_go_below_zero_and_keep_the_ledge
     let credit = added["data"]["changes"][0][0].as_i64().unwrap();
     let described = app
         .temporal
-        .get_workflow_handle::<workflows::CompensationCreditWorkflow>(format!(
-            "compensation/{credit}"
-        ))
+        .get_workflow_handle::<workflows::CompensationCreditWorkflow>(
+            app.ids().await.credit(credit),
+        )
         .describe(Default::default())
         .await;
     assert!(

@@ -7,7 +7,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use temporalio_client::WorkflowGetResultOptions;
 use workflows::CompensationCreditWorkflow;
-use workflows::makeup::credit_workflow_id;
 
 fn spec(
     course_type: &'static str,
@@ -322,7 +321,7 @@ async fn a_credit_is_reminded_then_expires_on_its_timer() {
     // The makeup workflow starts the credit's workflow right after answering the booking.
     let handle = app
         .temporal
-        .get_workflow_handle::<CompensationCreditWorkflow>(credit_workflow_id(credit_id));
+        .get_workflow_handle::<CompensationCreditWorkflow>(app.ids().await.credit(credit_id));
     let started = std::time::Instant::now();
     let expired = loop {
         match handle.get_result(WorkflowGetResultOptions::default()).await {
@@ -490,12 +489,21 @@ async fn waiting_for_a_full_makeup_session_books_it_as_the_makeup_when_the_seat_
         (status, body["message"].as_str()),
         (StatusCode::CONFLICT, Some("课程已满员，是否加入候补"))
     );
+    // M3 before waiting: the class is shorter, so the join asks first.
+    let join = |accept: bool| {
+        json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date,
+               "pending_id": pending, "accept_shorter": accept})
+    };
+    let (status, asked) = app
+        .post("/api/v1/waitlist/join", &p.token, join(false))
+        .await;
+    assert_eq!(
+        (status, asked["code"].as_i64()),
+        (StatusCode::CONFLICT, Some(40908)),
+        "{asked}"
+    );
     let (status, joined) = app
-        .post(
-            "/api/v1/waitlist/join",
-            &p.token,
-            json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date, "pending_id": pending}),
-        )
+        .post("/api/v1/waitlist/join", &p.token, join(true))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{joined}");
     let entry = joined["data"]["waitlist_id"].as_i64().unwrap();

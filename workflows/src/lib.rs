@@ -3,13 +3,16 @@
 //! rules. No database, network or environment code lives here.
 
 pub mod activities;
+pub mod clock;
 pub mod compensation_credit;
 pub mod delivery;
 pub mod ids;
+pub mod maintenance;
 pub mod makeup;
 pub mod makeup_booking;
 pub mod notice;
 pub mod offer;
+pub mod options;
 pub mod retention;
 pub mod rules;
 pub mod search_attributes;
@@ -20,6 +23,7 @@ pub mod waitlist_offer;
 
 pub use compensation_credit::CompensationCreditWorkflow;
 pub use ids::SessionKey;
+pub use maintenance::{MaintenanceInput, MaintenanceWorkflow};
 pub use makeup_booking::MakeupBookingWorkflow;
 pub use retention::RetentionWorkflow;
 pub use staff_notice::StaffNoticeWorkflow;

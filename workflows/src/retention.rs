@@ -1,4 +1,4 @@
-//! `retention/{task_queue}`: the durable clean-up job. Each cycle deletes in-app notifications
+//! `retention/{instance}`: the durable clean-up job. Each cycle deletes in-app notifications
 //! and offer delivery records older than the configured age (`retention_setting`, changed in
 //! the console) in batches, waits `interval_seconds`, then continues as new so its history
 //! stays short. It never touches the minute ledger. Visible in the Temporal UI as
@@ -16,8 +16,9 @@ use temporalio_sdk::{
 /// Batches one run may do before it continues as new (bounds the history of a big backlog).
 pub const MAX_BATCHES_PER_RUN: u32 = 50;
 
-pub fn retention_workflow_id(task_queue: &str) -> String {
-    format!("retention/{task_queue}")
+/// `retention/{instance}`: the one clean-up process of a database.
+pub fn retention_workflow_id(ids: &crate::ids::WorkflowIds) -> String {
+    format!("retention/{}", ids.instance())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

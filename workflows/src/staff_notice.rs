@@ -1,4 +1,4 @@
-//! `staff-notice/{audit_id}`: WeChat delivery of the in-app messages a staff action wrote
+//! `staff-notice/{instance}/{audit_id}`: WeChat delivery of the in-app messages a staff action wrote
 //! (a message to a parent or a queue, a removal from a queue). The API writes the messages
 //! in the action's own transaction; this workflow sends their subscribe messages through the
 //! same rate-limited `notify.wechat` activity as every other notification.
@@ -11,8 +11,8 @@ use temporalio_sdk::{WorkflowContext, WorkflowResult};
 /// Deliveries awaited together (the SDK rejects `join_all` over more than 30 futures).
 pub const CHUNK: usize = 25;
 
-pub fn staff_notice_workflow_id(audit_id: i64) -> String {
-    format!("staff-notice/{audit_id}")
+pub fn staff_notice_workflow_id(ids: &crate::ids::WorkflowIds, audit_id: i64) -> String {
+    format!("staff-notice/{}/{audit_id}", ids.instance())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

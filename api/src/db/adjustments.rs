@@ -45,6 +45,7 @@ pub async fn take(
 /// A new credit of `minutes` from an adjustment; returns its id.
 pub async fn create_credit(
     conn: &mut MySqlConnection,
+    ids: &workflows::ids::WorkflowIds,
     profile_id: i64,
     minutes: u32,
     now: DateTime<Utc>,
@@ -64,7 +65,7 @@ pub async fn create_credit(
     .await?;
     let id = i64::try_from(done.last_insert_id()).unwrap_or(i64::MAX);
     sqlx::query("UPDATE class_credit_compensation SET workflow_id = ? WHERE id = ?")
-        .bind(workflows::makeup::credit_workflow_id(id))
+        .bind(ids.credit(id))
         .bind(id)
         .execute(conn)
         .await?;

@@ -35,7 +35,7 @@ export function seconds(s) {
 }
 
 const LABELS = {
-  phase: { broadcast: '广播中', hold: '顺位保留', won: '已确认', exhausted: '无人确认', cutoff: '已截止', releasing: '释放中' },
+  phase: { broadcast: '广播中', hold: '顺位保留', won: '已确认', exhausted: '无人确认', cutoff: '已截止', failed: '流程失败', releasing: '释放中' },
   waitlist: { waiting: '候补中', notified: '已通知', confirmed: '已确认', expired: '已过期', cancelled: '已取消' },
   reason: { timeout: '超时', cutoff: '截止', user_cancelled: '家长取消', manual_cancel: '运营移出', system_error: '系统错误', queue_empty: '队列为空' },
   booking: { booked: '已预约', cancelled: '已取消', leave: '请假', attended: '已上课', no_show: '缺席' },

@@ -4,6 +4,7 @@ mod app;
 mod db;
 mod proxy;
 mod temporal_server;
+pub mod wechat_double;
 
 pub use app::{Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with};
 pub use proxy::TcpProxy;

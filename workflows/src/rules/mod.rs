@@ -2,6 +2,7 @@
 
 pub mod makeup;
 pub mod offer;
+pub mod offer_flow;
 pub mod seats;
 pub mod time;
 pub mod waitlist;

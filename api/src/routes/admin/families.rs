@@ -21,7 +21,7 @@ use temporalio_client::errors::WorkflowStartError;
 use temporalio_client::{WorkflowIdConflictPolicy, WorkflowStartOptions};
 use utoipa::{IntoParams, ToSchema};
 use workflows::CompensationCreditWorkflow;
-use workflows::makeup::{CreditTiming, credit_workflow_id};
+use workflows::makeup::CreditTiming;
 use workflows::settings::ClassSettings;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -530,6 +530,7 @@ pub async fn adjust_credit(
         .ok_or(ApiError::not_found("孩子档案"))?;
     let now = db::now_millis();
     let settings = ClassSettings::default();
+    let ids = state.ids().await?;
     let mut tx = state.pool.begin().await?;
     let available: Vec<(i64, u32)> = db::adjustments::lock_available(&mut tx, profile_id, now)
         .await?
@@ -556,8 +557,9 @@ pub async fn adjust_credit(
         AdjustmentPlan::NewCredit(minutes) => {
             let expires_at =
                 now + Duration::seconds(i64::from(settings.compensation_valid_seconds));
-            let id = db::adjustments::create_credit(&mut tx, profile_id, minutes, now, expires_at)
-                .await?;
+            let id =
+                db::adjustments::create_credit(&mut tx, &ids, profile_id, minutes, now, expires_at)
+                    .await?;
             db::adjustments::ledger(&mut tx, profile_id, id, i64::from(minutes), audit_id, now)
                 .await?;
             changes.push((id, i64::from(minutes)));
@@ -609,7 +611,7 @@ pub async fn adjust_credit(
     .await?;
     tx.commit().await?;
     if let Some(timing) = new_credit {
-        start_credit_workflow(&state, timing).await?;
+        start_credit_workflow(&state, ids.credit(timing.credit_id), timing).await?;
     }
     let balance =
         db::adjustments::lock_available(&mut *state.pool.acquire().await?, profile_id, now)
@@ -634,14 +636,15 @@ pub async fn adjust_credit(
 }
 
 /// The expiry (and reminder) of an adjustment credit: the same workflow as any credit.
-async fn start_credit_workflow(state: &AppState, timing: CreditTiming) -> Result<(), ApiError> {
+async fn start_credit_workflow(
+    state: &AppState,
+    workflow_id: String,
+    timing: CreditTiming,
+) -> Result<(), ApiError> {
     let client = state.temporal.client().await?;
-    let options = WorkflowStartOptions::new(
-        state.temporal.task_queue().to_string(),
-        credit_workflow_id(timing.credit_id),
-    )
-    .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
-    .build();
+    let options = WorkflowStartOptions::new(state.temporal.task_queue().to_string(), workflow_id)
+        .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+        .build();
     match client
         .start_workflow(CompensationCreditWorkflow::run, timing, options)
         .await

@@ -83,7 +83,14 @@ pub async fn deliver(state: &AppState, audit_id: i64, keys: Vec<String>) {
             return;
         }
     };
-    let id = staff_notice_workflow_id(audit_id);
+    let Ok(ids) = state.ids().await else {
+        tracing::warn!(
+            audit_id,
+            "database instance unknown: staff messages stay pending for WeChat"
+        );
+        return;
+    };
+    let id = staff_notice_workflow_id(&ids, audit_id);
     let options =
         WorkflowStartOptions::new(state.temporal.task_queue().to_string(), id.clone()).build();
     match client

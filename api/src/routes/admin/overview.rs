@@ -87,6 +87,7 @@ pub async fn show(
                 seats_open: f.seats_open,
             });
     }
+    let ids = state.ids().await?;
     let items = session_items(&state, NOBODY, from, to, q.course_type.as_deref())
         .await?
         .into_iter()
@@ -94,7 +95,7 @@ pub async fn show(
             let key = SessionKey::new(s.course_schedule_id, s.booking_date);
             OverviewSession {
                 session_key: key.to_string(),
-                cutoff_workflow_id: key.cutoff_workflow_id(),
+                cutoff_workflow_id: ids.cutoff(key),
                 offers: offers.remove(&key).unwrap_or_default(),
                 course_schedule_id: s.course_schedule_id,
                 booking_date: s.booking_date,
