@@ -148,3 +148,59 @@ async fn a_message_to_a_session_reaches_every_waiting_parent_and_is_audited() {
     assert_eq!(entries[0]["details"]["recipients"], 3);
     assert_eq!(entries[0]["target_id"], format!("{schedule}-{date}"));
 }
+
+#[tokio::test]
+async fn removing_the_parent_a_seat_is_held_for_passes_the_hold_to_the_next_at_once() {
+    let app = spawn_app().await;
+    // Nobody answers the 1-second broadcast, so the seat is held for the first in line.
+    app.set_type_settings(
+        "group",
+        json!({"response_window_seconds": 1, "hold_window_seconds": 3600}),
+    )
+    .await;
+    let (_, _, holders, waiters) = app.full_with_queue(1, 2).await;
+    let (holder, booking) = &holders[0];
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/bookings/{booking}/cancel"),
+            &holder.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let held = |p: crate::helpers::Parent| {
+        let app = &app;
+        async move {
+            inbox(app, &p.token)
+                .await
+                .iter()
+                .any(|m| m["type"] == "hold_for_you")
+        }
+    };
+    let started = std::time::Instant::now();
+    while !held(waiters[0].parent.clone()).await {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "no hold for the first in line"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let staff = staff_token(&app, "desk.hold", "staff").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/admin/waitlist/{}/remove", waiters[0].entry),
+            &staff,
+            json!({"reason": "家长放弃"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Not after the hour-long hold window: the next parent is held for within seconds.
+    let started = std::time::Instant::now();
+    while !held(waiters[1].parent.clone()).await {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the hold did not pass on"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

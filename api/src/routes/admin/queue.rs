@@ -1,12 +1,14 @@
 //! `POST /api/v1/admin/waitlist/{id}/remove {reason}`: staff take an entry out of a queue.
 //! It behaves like the parent leaving (the entry ends, positions close up because they are
-//! computed), with reason `manual_cancel`, an audit entry, and a message to the parent.
+//! computed, every open offer of the session is told so a hold passes on), with reason
+//! `manual_cancel`, an audit entry, and a message to the parent.
 
 use crate::auth::extract::Admin;
 use crate::db::{self, messages::Outgoing};
 use crate::envelope::{Envelope, Reply};
 use crate::error::{ApiError, codes};
 use crate::extract::{ApiJson, ApiPath};
+use crate::flows;
 use crate::routes::admin::audit::{self, Action};
 use crate::routes::admin::messages::{deliver, session_data, wechat_keys, wechat_part};
 use crate::state::AppState;
@@ -109,6 +111,10 @@ pub async fn remove(
     db::messages::insert(&mut tx, &message).await?;
     tx.commit().await?;
     tracing::info!(waitlist_id = id, session = %key, audit_id, "staff removed a queue entry");
+    // As when the parent leaves: a holder's seat passes on at once, every open offer hears it.
+    for workflow_id in db::offers::open_offers(&state.pool, key).await? {
+        flows::tell_offer_entry_left(&state, &workflow_id, id).await;
+    }
     deliver(
         &state,
         audit_id,
