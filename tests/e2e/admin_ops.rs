@@ -67,6 +67,19 @@ async fn the_overview_shows_a_full_session_with_its_queue_and_open_offer() {
             .starts_with("waitlist-offer/")
     );
     assert!(s["offers"][0]["deadline"].is_string());
+    // 手动通知发送: the open offer sends its round again, audited.
+    let (status, resent) = app
+        .post(
+            &format!("/api/v1/admin/sessions/{schedule}/{date}/resend-offers"),
+            &staff,
+            json!({"reason": "家长说没收到"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{resent}");
+    assert_eq!(resent["data"]["messages"], 2);
+    let entries = audit(&app, "offer.resend").await;
+    assert_eq!(entries[0]["reason"], "家长说没收到");
+    assert_eq!(entries[0]["details"]["messages"], 2);
     let (status, body) = app
         .get(
             &format!(

@@ -69,6 +69,7 @@ export const ACTIONS = {
   'message.family': '发消息给家庭',
   'message.queue': '发消息给候补队列',
   'notification.resend': '重新发送通知',
+  'offer.resend': '重发候补邀请',
   'session.capacity': '修改容量',
   'settings.course_type': '课程类型设置',
   'settings.course': '课程设置',

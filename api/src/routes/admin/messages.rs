@@ -353,3 +353,57 @@ pub async fn resend(
     })
     .message("已重新发送"))
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OffersResent {
+    /// the open offers that sent their current round again
+    pub offers: Vec<String>,
+    /// new in-app messages (each with its WeChat send where granted)
+    pub messages: u32,
+    pub audit_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/sessions/{schedule_id}/{date}/resend-offers", tag = "admin", security(("bearer" = [])),
+    params(("schedule_id" = i64, Path), ("date" = NaiveDate, Path)), request_body = ResendInput,
+    responses((status = 200, body = Envelope<OffersResent>)))]
+pub async fn resend_offers(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiPath((schedule_id, date)): ApiPath<(i64, NaiveDate)>,
+    ApiJson(input): ApiJson<ResendInput>,
+) -> Result<Reply<OffersResent>, ApiError> {
+    let reason = audit::reason(input.reason.as_deref(), false)?;
+    let s = session::load(&state, schedule_id, date).await?;
+    // The same step as ops' POST /api/v1/waitlist/notify: each open offer sends its round again.
+    let mut offers = Vec::new();
+    let mut messages = 0;
+    for workflow_id in db::offers::open_offers(&state.pool, s.key).await? {
+        if let Some(n) = crate::flows::resend(&state, &workflow_id).await? {
+            messages += n;
+            offers.push(workflow_id);
+        }
+    }
+    let audit_id = audit::record_now(
+        &state,
+        admin,
+        Action {
+            action: "offer.resend",
+            target_type: "session",
+            target_id: s.key.to_string(),
+            reason: reason.as_deref(),
+            details: json!({"offers": offers, "messages": messages}),
+        },
+    )
+    .await?;
+    let message = if offers.is_empty() {
+        "该课程没有进行中的候补邀请"
+    } else {
+        "已重新发送当前轮次的候补邀请"
+    };
+    Ok(Reply::ok(OffersResent {
+        offers,
+        messages,
+        audit_id,
+    })
+    .message(message))
+}

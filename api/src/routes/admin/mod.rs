@@ -36,6 +36,10 @@ pub fn console_router() -> Router<AppState> {
             "/api/v1/admin/sessions/{schedule_id}/{date}/messages",
             post(messages::to_queue),
         )
+        .route(
+            "/api/v1/admin/sessions/{schedule_id}/{date}/resend-offers",
+            post(messages::resend_offers),
+        )
         .route("/api/v1/admin/waitlist/{id}/remove", post(queue::remove))
         .route("/api/v1/admin/families", get(families::search))
         .route("/api/v1/admin/families/{user_id}", get(families::show))
@@ -77,6 +81,7 @@ pub fn console_router() -> Router<AppState> {
     messages::to_queue,
     messages::to_family,
     messages::resend,
+    messages::resend_offers,
     queue::remove,
     families::search,
     families::show,
