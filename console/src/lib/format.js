@@ -54,7 +54,7 @@ const LABELS = {
   role: { owner: '店主', staff: '员工' },
   release: { cancel: '取消预约', leave: '请假', capacity: '扩容', manual: '人工' },
   channel: { in_app: '站内', wechat: '微信' },
-  target: { session: '课程', waitlist: '候补', family: '家庭', profile: '孩子', user: '账号', course: '课程设置', course_type: '课程类型', schedule: '排课', notification: '通知', retention: '数据保留' },
+  target: { session: '课程', waitlist: '候补', family: '家庭', profile: '孩子', user: '账号', course: '课程', course_type: '课程类型', schedule: '排课', notification: '通知', retention: '数据保留' },
 }
 
 export function label(kind, code) {
