@@ -14,6 +14,7 @@ mod admin_wechat;
 mod auth_and_ownership;
 mod health;
 mod input_validation;
+mod integrity;
 mod makeup;
 mod offers;
 mod ops_queries;

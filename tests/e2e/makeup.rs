@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use temporalio_client::WorkflowGetResultOptions;
 use workflows::CompensationCreditWorkflow;
 
-fn spec(
+pub(crate) fn spec(
     course_type: &'static str,
     level: u8,
     minutes: u32,
@@ -25,7 +25,13 @@ fn spec(
 }
 
 /// Books the child into a new class and takes a leave from it; returns the pending makeup id.
-async fn leave_from(app: &TestApp, p: &Parent, child: i64, minutes: u32, days: i64) -> i64 {
+pub(crate) async fn leave_from(
+    app: &TestApp,
+    p: &Parent,
+    child: i64,
+    minutes: u32,
+    days: i64,
+) -> i64 {
     let (schedule, date) = app.session(spec("group", 2, minutes, 6, days)).await;
     let (status, booked) = app.book(p, child, schedule, date).await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
@@ -39,7 +45,7 @@ async fn leave_from(app: &TestApp, p: &Parent, child: i64, minutes: u32, days: i
         .expect("a pending makeup (M1)")
 }
 
-async fn book(
+pub(crate) async fn book(
     app: &TestApp,
     p: &Parent,
     pending: i64,
@@ -54,13 +60,13 @@ async fn book(
     app.post("/api/v1/makeup/book", &p.token, body).await
 }
 
-async fn balance(app: &TestApp, p: &Parent) -> i64 {
+pub(crate) async fn balance(app: &TestApp, p: &Parent) -> i64 {
     let (_, b) = app.get("/api/v1/compensation/balance", &p.token).await;
     b["data"]["total_minutes"].as_i64().unwrap()
 }
 
 /// M7: created − used + restored − expired − revoked = balance.
-async fn ledger_balances(app: &TestApp, p: &Parent) {
+pub(crate) async fn ledger_balances(app: &TestApp, p: &Parent) {
     let (_, h) = app.get("/api/v1/compensation/history", &p.token).await;
     let sum = h["data"]["items"]
         .as_array()

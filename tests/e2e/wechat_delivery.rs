@@ -34,13 +34,13 @@ async fn wechat_app_with(layouts: &[(NoticeType, &str)]) -> TestApp {
     spawn_app_with(env, true).await
 }
 
-async fn wechat_app() -> TestApp {
+pub(crate) async fn wechat_app() -> TestApp {
     wechat_app_with(&EXAMPLES).await
 }
 
 /// The parent accepts `kinds` in `wx.requestSubscribeMessage`: WeChat records the grants, and
 /// the mini-program reports them to the API.
-async fn grant(app: &TestApp, p: &Parent, kinds: &[NoticeType]) {
+pub(crate) async fn grant(app: &TestApp, p: &Parent, kinds: &[NoticeType]) {
     let mut results = serde_json::Map::new();
     for kind in kinds {
         app.wechat.grant(&p.openid(), template_id(*kind));
@@ -84,7 +84,7 @@ async fn wechat_status(app: &TestApp, user_id: i64, kind: &str) -> (String, Opti
 }
 
 /// Waits until the double accepted a `kind` message for `p`.
-async fn accepted_for(app: &TestApp, p: &Parent, kind: NoticeType) -> Sent {
+pub(crate) async fn accepted_for(app: &TestApp, p: &Parent, kind: NoticeType) -> Sent {
     let started = std::time::Instant::now();
     let mut n = 1;
     loop {
@@ -478,5 +478,109 @@ async fn a_layout_that_leaves_out_a_keyword_of_the_template_is_refused_47003_and
         app.wechat.answers().len(),
         1,
         "a permanent error is not retried"
+    );
+}
+
+/// A parent with a pending makeup of a 90-minute class, and a 90-minute class to make it up in.
+async fn pending_and_target(app: &TestApp, p: &Parent) -> (i64, (i64, chrono::NaiveDate)) {
+    let child = app.child(p, "小美", 2).await;
+    let spec = |days: i64| SessionSpec {
+        capacity: 6,
+        starts_in: Days::days(days) + Days::hours(1),
+        ..Default::default()
+    };
+    let (schedule, date) = app.session(spec(2)).await;
+    let (_, booked) = app.book(p, child, schedule, date).await;
+    let booking = booked["data"]["booking_id"].as_i64().unwrap();
+    let (status, left) = app
+        .post(
+            &format!("/api/v1/bookings/{booking}/leave"),
+            &p.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{left}");
+    let pending = left["data"]["pending_makeup_id"].as_i64().unwrap();
+    (pending, app.session(spec(3)).await)
+}
+
+#[tokio::test]
+async fn booking_and_cancelling_a_makeup_send_makeup_booked_and_makeup_cancelled() {
+    let app = wechat_app().await;
+    let p = app.parent("makeup").await;
+    grant(
+        &app,
+        &p,
+        &[NoticeType::MakeupBooked, NoticeType::MakeupCancelled],
+    )
+    .await;
+    let (pending, (schedule, date)) = pending_and_target(&app, &p).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/makeup/book",
+            &p.token,
+            json!({"pending_id": pending, "course_schedule_id": schedule, "booking_date": date}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let booked = accepted_for(&app, &p, NoticeType::MakeupBooked).await;
+    assert_eq!(booked.page, "pages/my-bookings/makeup/index");
+    fits(&booked);
+
+    let id = body["data"]["makeup_booking_id"].as_i64().unwrap();
+    let (status, body) = app
+        .delete(&format!("/api/v1/makeup/{id}/cancel"), &p.token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cancelled = accepted_for(&app, &p, NoticeType::MakeupCancelled).await;
+    assert_eq!(cancelled.page, "pages/makeup/index");
+    fits(&cancelled);
+    assert_eq!(
+        wechat_status(&app, p.user_id, "makeup_cancelled").await.0,
+        "sent"
+    );
+}
+
+#[tokio::test]
+async fn moving_up_the_queue_sends_one_position_changed_and_none_for_staying_put() {
+    let app = wechat_app().await;
+    let (a, b, c) = (
+        app.parent("first").await,
+        app.parent("second").await,
+        app.parent("third").await,
+    );
+    for p in [&a, &b, &c] {
+        grant(&app, p, &[NoticeType::PositionChanged]).await;
+    }
+    let (_holder, _booking, entries) = full_session_with(&app, &[&a, &b, &c]).await;
+    // The first in line leaves: the two behind move up one place each.
+    let (status, body) = app
+        .delete(&format!("/api/v1/waitlist/{}", entries[0]), &a.token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let second = accepted_for(&app, &b, NoticeType::PositionChanged).await;
+    assert_eq!(
+        second.page,
+        format!("pages/waitlist/detail?id={}", entries[1])
+    );
+    fits(&second);
+    let third = accepted_for(&app, &c, NoticeType::PositionChanged).await;
+    assert!(
+        third.data.values().any(|v| v.contains('2')),
+        "the third is now second: {:?}",
+        third.data
+    );
+    // Coalesced: one message per move, however many housekeeping rounds pass.
+    let (_, inbox) = app.get("/api/v1/notifications", &b.token).await;
+    let moves = inbox["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["type"] == "position_changed")
+        .count();
+    assert_eq!(moves, 1, "{inbox}");
+    assert!(
+        app.wechat.accepted().iter().all(|s| s.touser != a.openid()),
+        "the one who left hears nothing"
     );
 }

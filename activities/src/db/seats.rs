@@ -16,26 +16,40 @@ pub struct LockedSession {
 }
 
 /// `SELECT … FOR UPDATE` of the session row; every seat or queue change takes it first.
+///
+/// The lock is a single-table statement on purpose: in a join, MariaDB reads tables found by a
+/// unique key equal to constants ("const tables") while planning, without taking the row lock,
+/// so `… class_session s JOIN course_schedule … FOR UPDATE` did not serialize anything there
+/// (found by `a_booking_committed_while_a_makeup_waited_for_the_lock_is_counted`).
 pub async fn lock(conn: &mut MySqlConnection, key: SessionKey) -> Result<Option<LockedSession>> {
-    let row: Option<(Option<i32>, i32, i32, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT s.capacity_override, s.capacity_version, c.capacity, s.starts_at
-           FROM class_session s
-           JOIN course_schedule cs ON cs.id = s.course_schedule_id
-           JOIN course c ON c.id = cs.course_id
-          WHERE s.course_schedule_id = ? AND s.booking_date = ? FOR UPDATE",
+    let row: Option<(Option<i32>, i32, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT capacity_override, capacity_version, starts_at FROM class_session
+          WHERE course_schedule_id = ? AND booking_date = ? FOR UPDATE",
     )
     .bind(key.course_schedule_id)
     .bind(key.booking_date)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    row.map(|(over, version, course, starts_at)| {
-        Ok(LockedSession {
-            capacity: u32_of("capacity", over.unwrap_or(course))?,
-            capacity_version: version,
-            starts_at,
-        })
-    })
-    .transpose()
+    let Some((over, version, starts_at)) = row else {
+        return Ok(None);
+    };
+    let capacity = match over {
+        Some(c) => c,
+        None => {
+            let (course,): (i32,) = sqlx::query_as(
+                "SELECT c.capacity FROM course_schedule cs JOIN course c ON c.id = cs.course_id WHERE cs.id = ?",
+            )
+            .bind(key.course_schedule_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            course
+        }
+    };
+    Ok(Some(LockedSession {
+        capacity: u32_of("capacity", capacity)?,
+        capacity_version: version,
+        starts_at,
+    }))
 }
 
 /// Bookings holding a seat.

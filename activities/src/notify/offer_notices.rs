@@ -28,7 +28,7 @@ pub struct Notice<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// The facts of a session every message names: its course and start.
+/// The facts of a session every message names: its course, start and place.
 pub async fn session_facts(conn: &mut MySqlConnection, session: SessionKey) -> Result<Facts> {
     let info = session_info(conn, session).await?;
     Ok(Facts {
@@ -36,14 +36,10 @@ pub async fn session_facts(conn: &mut MySqlConnection, session: SessionKey) -> R
             .as_ref()
             .map(|i| i.course_name.clone())
             .unwrap_or_default(),
-        starts_at: info.map(|i| i.starts_at),
+        starts_at: info.as_ref().map(|i| i.starts_at),
+        location: info.map(|i| i.location),
         ..Default::default()
     })
-}
-
-/// The page an offer message opens for an entry.
-pub fn offer_page(waitlist_id: i64) -> String {
-    format!("pages/waitlist/offer?id={waitlist_id}")
 }
 
 /// Writes the notice for each entry: how many in-app messages were new, and the dedupe keys

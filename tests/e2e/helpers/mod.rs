@@ -6,8 +6,15 @@ mod proxy;
 mod temporal_server;
 pub mod wechat_double;
 
-pub use app::{Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with};
+pub use app::{
+    LOSE_FIRST_ATTEMPT, Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with,
+};
 pub use proxy::TcpProxy;
+
+/// `mysql://host:port` of the test server (no database).
+pub fn db_server_url() -> String {
+    db::server_url()
+}
 
 /// `host:port` of the MySQL/MariaDB server the tests use.
 pub fn db_server_addr() -> std::net::SocketAddr {

@@ -236,7 +236,13 @@ impl OfferBook {
     /// the deadline itself when a grace runs longer, so late answers are refused early.
     pub fn broadcast_step(&self, now: DateTime<Utc>, wake_at_deadline: bool) -> BroadcastStep {
         if self.seats_open == 0 {
-            return BroadcastStep::Over;
+            // Every claim still running must settle first: a "no seat" can arrive before the
+            // winner's own result, and the winner must not be told the seat is taken.
+            return if self.claims_in_flight == 0 {
+                BroadcastStep::Over
+            } else {
+                BroadcastStep::WaitForChange
+            };
         }
         let deadline = self.deadline.unwrap_or(now);
         let cutoff = self.cutoff_at.unwrap_or(deadline);
@@ -287,7 +293,11 @@ impl OfferBook {
     /// were when the wait began (fewer now means one of them won).
     pub fn hold_step(&self, now: DateTime<Utc>, held_at_start: usize) -> HoldStep {
         if self.seats_open == 0 {
-            return HoldStep::Won;
+            return if self.claims_in_flight == 0 {
+                HoldStep::Won
+            } else {
+                HoldStep::WaitForChange
+            };
         }
         let gone: Vec<i64> = self
             .holders
@@ -458,6 +468,27 @@ mod tests {
         assert_eq!(b.seats_open, 0, "a late result does not re-open a seat");
         assert_eq!(b.refused(), Verdict::Taken);
         assert_eq!(b.losers(), vec![3]);
+    }
+
+    #[test]
+    fn a_no_seat_that_overtakes_the_winners_result_does_not_end_the_round_early() {
+        let mut b = broadcast(1);
+        b.claims_in_flight = 2;
+        // The loser's "no seat" arrives first...
+        b.claims_in_flight -= 1;
+        b.claim_settled(2, ClaimResult::NoSeat);
+        assert_eq!(b.broadcast_step(at(1), true), BroadcastStep::WaitForChange);
+        // ...then the winner's own result: only now is the round over, with the winner known.
+        b.claims_in_flight -= 1;
+        b.claim_settled(
+            1,
+            ClaimResult::Won {
+                booking_id: 7,
+                seats_left: 0,
+            },
+        );
+        assert_eq!(b.broadcast_step(at(1), true), BroadcastStep::Over);
+        assert_eq!(b.losers(), vec![2, 3]);
     }
 
     #[test]
