@@ -539,6 +539,8 @@ pub async fn adjust_credit(
         .collect();
     let plan = plan_adjustment(input.minutes, &available)
         .map_err(|e| ApiError::conflict(codes::CONFLICT, e.to_string()))?;
+    // The balance after this adjustment, decided under the same locks.
+    let balance = available.iter().map(|(_, m)| i64::from(*m)).sum::<i64>() + input.minutes;
     let audit_id = audit::record(
         &mut tx,
         admin,
@@ -613,12 +615,6 @@ pub async fn adjust_credit(
     if let Some(timing) = new_credit {
         start_credit_workflow(&state, ids.credit(timing.credit_id), timing).await?;
     }
-    let balance =
-        db::adjustments::lock_available(&mut *state.pool.acquire().await?, profile_id, now)
-            .await?
-            .iter()
-            .map(|(_, m)| i64::from(*m))
-            .sum();
     tracing::info!(
         profile_id,
         minutes = input.minutes,
