@@ -605,7 +605,7 @@ pub async fn adjust_credit(
                 "工作人员为您{sign}了{}分钟课时补偿。原因：{reason}",
                 input.minutes.abs()
             ),
-            data: json!({"page": "pages/makeup/compensation/index", "audit_id": audit_id}),
+            data: json!({"page": "pages/makeup/compensation", "audit_id": audit_id}),
             dedupe_key: format!("credit_adjusted/{audit_id}"),
             wechat: None,
         },
