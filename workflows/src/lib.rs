@@ -18,6 +18,7 @@ pub mod rules;
 pub mod search_attributes;
 pub mod settings;
 pub mod staff_notice;
+pub mod status;
 pub mod waitlist_cutoff;
 pub mod waitlist_offer;
 

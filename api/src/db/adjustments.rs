@@ -63,7 +63,7 @@ pub async fn create_credit(
     .bind(expires_at)
     .execute(&mut *conn)
     .await?;
-    let id = i64::try_from(done.last_insert_id()).unwrap_or(i64::MAX);
+    let id = super::inserted_id(&done)?;
     sqlx::query("UPDATE class_credit_compensation SET workflow_id = ? WHERE id = ?")
         .bind(ids.credit(id))
         .bind(id)

@@ -30,7 +30,7 @@ pub async fn write(conn: &mut MySqlConnection, e: &NewEntry<'_>) -> Result<i64, 
     .bind(e.staff_user_id)
     .execute(conn)
     .await?;
-    Ok(i64::try_from(done.last_insert_id()).unwrap_or(i64::MAX))
+    super::inserted_id(&done)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

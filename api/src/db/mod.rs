@@ -35,7 +35,20 @@ pub async fn retention_setting(pool: &sqlx::MySqlPool) -> Result<(u32, u32), sql
             .await?;
     let (a, b) = row.unwrap_or((180, 500));
     Ok((
-        u32::try_from(a).unwrap_or(180),
-        u32::try_from(b).unwrap_or(500),
+        count("retention_setting.max_age_days", a.into())?,
+        count("retention_setting.batch_size", b.into())?,
     ))
+}
+
+/// A `COUNT(*)` or `SUM(...)` as u32: a negative or huge value is bad data (an error), never a
+/// silent clamp.
+pub fn count(column: &str, n: i64) -> Result<u32, sqlx::Error> {
+    u32::try_from(n)
+        .map_err(|_| sqlx::Error::Decode(format!("{column} = {n} is not a count").into()))
+}
+
+/// The id MySQL gave an inserted row.
+pub fn inserted_id(result: &sqlx::mysql::MySqlQueryResult) -> Result<i64, sqlx::Error> {
+    i64::try_from(result.last_insert_id())
+        .map_err(|_| sqlx::Error::Decode(format!("insert id {}", result.last_insert_id()).into()))
 }

@@ -47,7 +47,7 @@ pub async fn create(conn: &mut MySqlConnection, s: &NewStaff<'_>) -> Result<i64,
     .bind(s.password_hash)
     .execute(conn)
     .await?;
-    Ok(i64::try_from(done.last_insert_id()).unwrap_or(i64::MAX))
+    super::inserted_id(&done)
 }
 
 /// Changes what is given (role, enabled/disabled, password hash) of one staff account.

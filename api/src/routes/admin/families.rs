@@ -115,7 +115,7 @@ pub struct PendingItem {
     pub course_name: String,
     pub course_type: String,
     pub level: i8,
-    pub duration_minutes: i32,
+    pub duration_minutes: u32,
     pub leave_date: NaiveDate,
     pub status: String,
 }
@@ -260,7 +260,7 @@ pub async fn show(
             booking_date: b.booking_date,
             course_name: b.course_name,
             starts_at: Some(in_club_time(b.starts_at, tz)),
-            status: b.status,
+            status: b.status.to_string(),
         })
         .collect();
     let waitlist = db::waitlist::of_parent(pool, user_id)
@@ -273,7 +273,7 @@ pub async fn show(
             course_schedule_id: e.course_schedule_id,
             booking_date: e.booking_date,
             course_name: e.course_name,
-            status: e.status,
+            status: e.status.to_string(),
             position: e.position,
             waitlist_count: e.waitlist_count,
             expiration_reason: e.expiration_reason,
@@ -291,7 +291,7 @@ pub async fn show(
             level: p.level,
             duration_minutes: p.duration_minutes,
             leave_date: p.leave_date,
-            status: p.status,
+            status: p.status.to_string(),
         })
         .collect();
     let makeups = db::makeup::makeups_of_parent(pool, user_id, None)
@@ -307,7 +307,7 @@ pub async fn show(
             starts_at: Some(in_club_time(m.starts_at, tz)),
             duration_minutes: m.makeup_duration,
             original_duration: m.original_duration,
-            status: m.status,
+            status: m.status.to_string(),
             completion_type: m.completion_type,
             workflow_id: m.workflow_id,
         })
