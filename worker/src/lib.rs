@@ -8,8 +8,8 @@ use crate::config::WorkerConfig;
 use activities::notify::drafts::WechatDrafts;
 use activities::wechat::{WechatClient, WechatSettings};
 use activities::{
-    CreditActivities, Db, MakeupActivities, Notices, OfferActivities, WaitlistActivities,
-    WechatActivities,
+    CreditActivities, Db, MakeupActivities, Notices, OfferActivities, RetentionActivities,
+    WaitlistActivities, WechatActivities,
 };
 use anyhow::Context;
 use sqlx::MySqlPool;
@@ -27,8 +27,10 @@ use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
 use workflows::{
     CompensationCreditWorkflow, MaintenanceInput, MaintenanceWorkflow, MakeupBookingWorkflow,
-    WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
+    RetentionWorkflow, StaffNoticeWorkflow, WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
 };
+
+mod retention;
 
 /// How long a stopping worker lets running activities finish.
 pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(30);
@@ -115,6 +117,9 @@ pub async fn run(
         .register_workflow::<MakeupBookingWorkflow>()?
         .register_workflow::<CompensationCreditWorkflow>()?
         .register_workflow::<MaintenanceWorkflow>()?
+        .register_workflow::<RetentionWorkflow>()?
+        .register_workflow::<StaffNoticeWorkflow>()?
+        .register_activities(RetentionActivities::new(deps.pool.clone()))
         .register_activities(MakeupActivities::new(db.clone(), notices.clone()))
         .register_activities(CreditActivities::new(db.clone(), notices.clone()))
         .register_activities(WaitlistActivities::new(db.clone(), notices.clone()))
@@ -145,6 +150,7 @@ pub async fn run(
         Worker::new(runtime, deps.client.clone(), wechat_options).context("WeChat worker")?;
 
     start_maintenance(&deps.client, &db, config).await;
+    retention::ensure_started(&deps.client, &db, config).await;
     let (stop, stop_wechat) = (worker.shutdown_handle(), wechat_worker.shutdown_handle());
     info!(task_queue = %config.task_queue(), wechat_queue = %config.wechat_task_queue(),
           wechat_rate = config.send_rate_per_second, "worker polling");
