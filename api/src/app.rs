@@ -2,7 +2,7 @@
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::wechat_login::WechatLogin;
-use crate::config::ApiConfig;
+use crate::config::{ApiConfig, Exposure};
 use crate::envelope::Envelope;
 use crate::error::ApiError;
 use crate::metrics::{self, Metrics};
@@ -10,7 +10,9 @@ use crate::state::AppState;
 use crate::temporal::TemporalHandle;
 use crate::{db, routes};
 use anyhow::Context;
+use axum::Extension;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -24,7 +26,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    /// the public router, and the private metrics router when `API_METRICS_ADDR` is set
+    routers: (Router, Option<Router>),
+    metrics_listener: Option<TcpListener>,
     pool: MySqlPool,
 }
 
@@ -67,13 +71,23 @@ impl Application {
             pool: pool.clone(),
             config: config.clone(),
             ids: Arc::new(tokio::sync::OnceCell::new()),
+            limits: crate::limits::Limits::new(&config.guard),
         };
         let listener = TcpListener::bind(config.api_addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.api_addr))?;
+        let metrics_listener = match config.guard.metrics_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on API_METRICS_ADDR {addr}"))?,
+            ),
+            None => None,
+        };
         Ok(Self {
             listener,
-            router: router(state),
+            metrics_listener,
+            routers: routers(state),
             pool,
         })
     }
@@ -98,26 +112,56 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.local_addr(), "API listening");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let (public, private) = self.routers;
+        if let (Some(router), Some(listener)) = (private, self.metrics_listener) {
+            tracing::info!(addr = ?listener.local_addr().ok(), "API metrics listening (private)");
+            tokio::spawn(async move { axum::serve(listener, router).await });
+        }
+        axum::serve(
+            self.listener,
+            public.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 
-fn router(state: AppState) -> Router {
+/// The public router and, with `API_METRICS_ADDR`, the private one serving only `/metrics`.
+fn routers(state: AppState) -> (Router, Option<Router>) {
     let metrics = Metrics::default();
-    let console = crate::console::router(&state.config.console.dir);
-    let api = routes::router()
+    let guard = state.config.guard.clone();
+    let (api, doc) = crate::openapi::split(routes::router());
+    let api = api
         .fallback(|| async { ApiError::not_found("接口") })
+        .layer(DefaultBodyLimit::max(guard.body_limit_bytes))
         .with_state(state.clone());
-    Router::new()
+    let mut pages = crate::console::router(&state.config.console.dir);
+    if guard.docs == Exposure::Public {
+        pages = pages.merge(SwaggerUi::new("/docs").url("/api-docs/openapi.json", doc));
+    }
+    let mut public = Router::new()
         .merge(api)
-        .merge(console)
-        .merge(SwaggerUi::new("/docs").url("/api-docs/openapi.json", crate::openapi::document()))
-        .route(
+        .merge(security_headers::pages(pages));
+    let staff_only = match guard.metrics {
+        Exposure::Public => Some(get(crate::business_metrics::public)),
+        Exposure::Admin => Some(get(crate::business_metrics::for_staff)),
+        Exposure::Off => None,
+    };
+    if let Some(endpoint) = staff_only {
+        public = public.route(
             "/metrics",
-            get(crate::business_metrics::endpoint).with_state((metrics.clone(), state)),
-        )
+            endpoint
+                .with_state(state.clone())
+                .layer(Extension(metrics.clone())),
+        );
+    }
+    let private = guard.metrics_addr.map(|_| {
+        Router::new()
+            .route("/metrics", get(crate::business_metrics::public))
+            .with_state(state)
+            .layer(Extension(metrics.clone()))
+    });
+    let public = security_headers::every_answer(public)
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,
@@ -142,5 +186,41 @@ fn router(state: AppState) -> Router {
                 }),
             )
                 .into_response()
-        }))
+        }));
+    (public, private)
+}
+
+/// Response headers that keep browsers from sniffing, framing or leaking (issue 15).
+mod security_headers {
+    use axum::Router;
+    use axum::http::HeaderValue;
+    use axum::http::header::{
+        CONTENT_SECURITY_POLICY, HeaderName, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+        X_FRAME_OPTIONS,
+    };
+    use tower_http::set_header::SetResponseHeaderLayer;
+
+    /// The console's and the docs' policy: their own scripts only, never inside a frame.
+    pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; \
+        style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+        connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; \
+        form-action 'self'";
+
+    fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    }
+
+    /// On every answer: no MIME sniffing, no referrer.
+    pub fn every_answer(router: Router) -> Router {
+        router
+            .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .layer(header(REFERRER_POLICY, "no-referrer"))
+    }
+
+    /// On the console and the docs pages.
+    pub fn pages<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+        router
+            .layer(header(CONTENT_SECURITY_POLICY, PAGE_POLICY))
+            .layer(header(X_FRAME_OPTIONS, "DENY"))
+    }
 }

@@ -3,6 +3,7 @@
 //! offers past their deadline, stuck flows, recent WeChat deliveries by result, queue fill
 //! ratio of upcoming sessions, credit anomalies. `deploy/alerts.yml` alerts on them.
 
+use crate::auth::extract::Admin;
 use crate::auth::extract::Parent;
 use crate::metrics::Metrics;
 use crate::routes::admin::problems::{
@@ -10,6 +11,7 @@ use crate::routes::admin::problems::{
 };
 use crate::routes::sessions::session_items;
 use crate::state::AppState;
+use axum::Extension;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::{Duration, Utc};
@@ -18,9 +20,26 @@ use std::fmt::Write;
 /// Upcoming days whose queues count for the fill ratio.
 const QUEUE_DAYS: i64 = 7;
 
-pub async fn endpoint(State((metrics, state)): State<(Metrics, AppState)>) -> impl IntoResponse {
+/// `/metrics` for anyone who reaches it (`API_METRICS=public`, or the private listener).
+pub async fn public(
+    State(state): State<AppState>,
+    Extension(metrics): Extension<Metrics>,
+) -> impl IntoResponse {
+    render(&metrics, &state).await
+}
+
+/// `/metrics` for a staff token only (`API_METRICS=admin`, production's default).
+pub async fn for_staff(
+    _staff: Admin,
+    State(state): State<AppState>,
+    Extension(metrics): Extension<Metrics>,
+) -> impl IntoResponse {
+    render(&metrics, &state).await
+}
+
+async fn render(metrics: &Metrics, state: &AppState) -> impl IntoResponse + use<> {
     let mut out = metrics.render();
-    match business(&state).await {
+    match business(state).await {
         Ok(text) => out.push_str(&text),
         Err(e) => {
             tracing::warn!(error = %e, "business metrics unavailable (database down?)");

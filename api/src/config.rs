@@ -21,6 +21,106 @@ pub struct ApiConfig {
     /// The club's name and front-desk phone, shown in the parent app (`CLUB_NAME`, `CLUB_PHONE`).
     pub club_name: String,
     pub club_phone: Option<String>,
+    /// Abuse limits and who may read the docs and metrics (issue 15).
+    pub guard: GuardConfig,
+}
+
+/// Who may read the docs or `/metrics` on the API's own port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    Public,
+    /// an admin (staff) bearer token
+    Admin,
+    Off,
+}
+
+impl Exposure {
+    fn parse(text: &str) -> Self {
+        match text {
+            "public" => Self::Public,
+            "admin" => Self::Admin,
+            _ => Self::Off,
+        }
+    }
+}
+
+/// Rate limits, the body size limit, the client address and the exposure of the docs and
+/// metrics.
+#[derive(Debug, Clone)]
+pub struct GuardConfig {
+    /// `POST /auth/login` per client address per minute (each costs a WeChat code2Session); 0 = off
+    pub parent_login_per_minute: u32,
+    /// `POST /admin/login` per client address per minute (each costs an argon2 hash); 0 = off
+    pub admin_login_per_minute: u32,
+    /// `PUT /waitlist/{id}/respond` per parent per minute; 0 = off
+    pub respond_per_minute: u32,
+    /// password hashes computed at once (argon2 is CPU- and memory-heavy)
+    pub password_hashes_at_once: usize,
+    /// largest request body accepted, bytes
+    pub body_limit_bytes: usize,
+    /// the header a trusted proxy puts the client's address in (e.g. X-Real-IP); unset = the
+    /// peer address
+    pub client_ip_header: Option<axum::http::HeaderName>,
+    /// `/docs` and `/api-docs/openapi.json` on the API port
+    pub docs: Exposure,
+    /// `/metrics` on the API port
+    pub metrics: Exposure,
+    /// a second, private listener serving only `/metrics` (for Prometheus)
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+impl GuardConfig {
+    fn read(env: &Env<'_>, production: bool) -> Self {
+        let per_minute = |key: &str, default: u32| {
+            env.parse(
+                key,
+                default,
+                "a whole number of requests per minute (0 = no limit)",
+            )
+        };
+        let client_ip_header = env.get("API_CLIENT_IP_HEADER").and_then(|h| {
+            axum::http::HeaderName::from_bytes(h.trim().as_bytes())
+                .map_err(|_| env.problem("API_CLIENT_IP_HEADER: not a header name"))
+                .ok()
+        });
+        let metrics_addr = env.get("API_METRICS_ADDR").and_then(|a| {
+            a.parse()
+                .map_err(|_| env.problem("API_METRICS_ADDR: expected host:port"))
+                .ok()
+        });
+        let body_limit_bytes: usize =
+            env.parse("API_BODY_LIMIT_BYTES", 64 * 1024, "a size in bytes");
+        if body_limit_bytes < 1024 {
+            env.problem("API_BODY_LIMIT_BYTES: at least 1024");
+        }
+        // Production shows neither the docs nor the metrics to anyone unless told to.
+        let (docs, metrics) = if production {
+            ("off", "admin")
+        } else {
+            ("public", "public")
+        };
+        Self {
+            parent_login_per_minute: per_minute("RATE_LIMIT_PARENT_LOGIN_PER_MINUTE", 30),
+            admin_login_per_minute: per_minute("RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE", 10),
+            respond_per_minute: per_minute("RATE_LIMIT_RESPOND_PER_MINUTE", 30),
+            password_hashes_at_once: env
+                .parse(
+                    "PASSWORD_HASHES_AT_ONCE",
+                    2usize,
+                    "a whole number of at least 1",
+                )
+                .max(1),
+            body_limit_bytes,
+            client_ip_header,
+            docs: Exposure::parse(&env.one_of("API_DOCS", &["public", "off"], docs)),
+            metrics: Exposure::parse(&env.one_of(
+                "API_METRICS",
+                &["public", "admin", "off"],
+                metrics,
+            )),
+            metrics_addr,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +189,7 @@ impl ApiConfig {
             },
             club_name: env.or("CLUB_NAME", "体操馆"),
             club_phone: env.get("CLUB_PHONE"),
+            guard: GuardConfig::read(&env, production),
             common,
         };
         env.finish(config)

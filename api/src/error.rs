@@ -3,8 +3,9 @@
 
 use crate::envelope::Envelope;
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
@@ -28,6 +29,7 @@ pub mod codes {
     /// a makeup's seat: released through the makeup's own cancel (M5), not the booking routes
     pub const MAKEUP_SEAT: u32 = 40911;
     pub const GONE: u32 = 41000;
+    pub const PAYLOAD_TOO_LARGE: u32 = 41300;
     pub const UNPROCESSABLE: u32 = 42200;
     pub const RATE_LIMITED: u32 = 42900;
     pub const UNAVAILABLE: u32 = 50300;
@@ -57,9 +59,15 @@ pub enum ApiError {
     /// 422: the body could not be parsed at all.
     #[error("{0}")]
     Unprocessable(String),
-    /// 429
-    #[error("{0}")]
-    RateLimited(String),
+    /// 413: the body is larger than `API_BODY_LIMIT_BYTES`.
+    #[error("请求内容过大")]
+    PayloadTooLarge,
+    /// 429, with `Retry-After`.
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_seconds: u64,
+    },
     /// A business answer that is not a success but carries data (an offer verdict:
     /// 409 taken, 410 expired).
     #[error("{message}")]
@@ -112,7 +120,8 @@ impl ApiError {
             Self::NotFound { .. } => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::UNPROCESSABLE),
-            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
             Self::Verdict { status, code, .. } => (*status, *code),
             Self::Unavailable(_) | Self::Busy => {
                 (StatusCode::SERVICE_UNAVAILABLE, codes::UNAVAILABLE)
@@ -135,15 +144,31 @@ impl IntoResponse for ApiError {
             Self::Verdict { data, .. } => data.clone(),
             _ => Value::Null,
         };
-        (
-            status,
-            Json(Envelope {
-                code,
-                message: self.to_string(),
-                data,
-            }),
-        )
-            .into_response()
+        let body = Json(Envelope {
+            code,
+            message: self.to_string(),
+            data,
+        });
+        match self.retry_after_seconds() {
+            Some(seconds) => (status, [(RETRY_AFTER, seconds.to_string())], body).into_response(),
+            None => (status, body).into_response(),
+        }
+    }
+}
+
+impl ApiError {
+    /// `Retry-After` of an answer that is worth repeating: a limit's wait, a busy session
+    /// (its lock is released within a second or so), a dependency that is down.
+    fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited {
+                retry_after_seconds,
+                ..
+            } => Some(*retry_after_seconds),
+            Self::Busy => Some(1),
+            Self::Unavailable(_) => Some(5),
+            _ => None,
+        }
     }
 }
 
@@ -173,28 +198,6 @@ pub fn on_unique_violation(e: sqlx::Error, conflict: ApiError) -> ApiError {
     }
 }
 
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        match r {
-            JsonRejection::JsonDataError(e) => {
-                // "Failed to deserialize ...: <path>: <serde message>" — name the field.
-                let text = e.body_text();
-                let detail = text
-                    .split_once(": ")
-                    .map(|(_, d)| d)
-                    .unwrap_or(&text)
-                    .to_string();
-                let field = field_of_serde_message(&detail);
-                Self::invalid(&field, format!("参数错误：{detail}"))
-            }
-            JsonRejection::MissingJsonContentType(_) => {
-                Self::Unprocessable("请求体必须是 JSON（Content-Type: application/json）".into())
-            }
-            other => Self::Unprocessable(format!("请求体无法解析：{}", other.body_text())),
-        }
-    }
-}
-
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
         Self::invalid("path", format!("路径参数错误：{}", r.body_text()))
@@ -217,7 +220,7 @@ impl From<QueryRejection> for ApiError {
 }
 
 /// Best effort: `missing field `x``, or a `path: message` prefix.
-fn field_of_serde_message(detail: &str) -> String {
+pub(crate) fn field_of_serde_message(detail: &str) -> String {
     if let Some(rest) = detail.split("missing field `").nth(1) {
         return rest.split('`').next().unwrap_or("body").to_string();
     }

@@ -11,6 +11,8 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 pub mod flows;
+pub mod input;
+pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

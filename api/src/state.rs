@@ -18,6 +18,8 @@ pub struct AppState {
     pub wechat_login: WechatLogin,
     /// This database's workflow ids, read once from `service_instance`.
     pub ids: Arc<tokio::sync::OnceCell<WorkflowIds>>,
+    /// Rate limits and the password-hash bound (issue 15).
+    pub limits: Arc<crate::limits::Limits>,
 }
 
 impl AppState {

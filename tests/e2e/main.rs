@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod abuse;
 mod admin_common;
 mod admin_family;
 mod admin_ops;

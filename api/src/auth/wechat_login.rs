@@ -80,7 +80,10 @@ impl WechatLogin {
             }),
             (40029, _) => Err(ApiError::invalid("code", "登录凭证无效，请重新登录")),
             (40163, _) => Err(ApiError::invalid("code", "登录凭证已使用，请重新登录")),
-            (45011, _) => Err(ApiError::RateLimited("登录太频繁，请稍后再试".into())),
+            (45011, _) => Err(ApiError::RateLimited {
+                message: "登录太频繁，请稍后再试".into(),
+                retry_after_seconds: 60,
+            }),
             (-1, _) => Err(ApiError::Unavailable("微信登录")),
             (code, _) => {
                 tracing::warn!(errcode = code, errmsg = %reply.errmsg, "code2Session refused");

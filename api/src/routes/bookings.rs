@@ -39,8 +39,10 @@ fn already_booked() -> ApiError {
     ApiError::conflict(codes::ALREADY_BOOKED, "您已预约该课程")
 }
 
-#[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])), request_body = SessionRef,
-    responses((status = 201, body = Envelope<Booked>), (status = 409, description = "full / already booked / started")))]
+#[utoipa::path(operation_id = "bookings_book", post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])), request_body = SessionRef,
+    responses((status = 201, body = Envelope<Booked>), (status = 400, description = "40000: a field out of range; `booking_date` more than 366 days back or 731 ahead, or not the schedule's weekday (该课程安排在每周…上课)"),
+              (status = 404, description = "40400: no such child of yours, or no such schedule"),
+              (status = 409, description = "40906 full (join the waitlist), 40905 already booked, 40910 clash, 40900 the class has started")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, profile_id = req.profile_id, schedule = req.course_schedule_id, date = %req.booking_date))]
 pub async fn book(
     State(state): State<AppState>,
@@ -117,7 +119,7 @@ fn release_blocked(b: &db::bookings::MyBookingRow, now: DateTime<Utc>) -> Option
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
+#[utoipa::path(operation_id = "bookings_mine", get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
     responses((status = 200, description = "soonest first, from 30 days ago", body = Envelope<Items<MyBooking>>)))]
 pub async fn mine(
     State(state): State<AppState>,
@@ -250,8 +252,8 @@ async fn release(
     Ok(outcome)
 }
 
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "already cancelled / started")))]
+#[utoipa::path(operation_id = "bookings_cancel", post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "40900 already cancelled or started, 40911 a makeup's seat (cancel the makeup)")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, booking_id = id))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -267,8 +269,8 @@ pub async fn cancel(
     .message("已取消预约"))
 }
 
-#[utoipa::path(post, path = "/api/v1/bookings/{id}/leave", tag = "bookings", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "already cancelled / started")))]
+#[utoipa::path(operation_id = "bookings_leave", post, path = "/api/v1/bookings/{id}/leave", tag = "bookings", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "40900 already cancelled or started, 40911 a makeup's seat (cancel the makeup)")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, booking_id = id))]
 pub async fn leave(
     State(state): State<AppState>,

@@ -128,7 +128,7 @@ pub fn subscribe(templates: &BTreeMap<NoticeType, String>) -> Subscribe {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/club", tag = "club", security(("bearer" = [])),
+#[utoipa::path(operation_id = "club_show", get, path = "/api/v1/club", tag = "club", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Club>)))]
 pub async fn show(State(state): State<AppState>, _parent: Parent) -> Result<Reply<Club>, ApiError> {
     let layers = db::settings::all_layers(&state.pool).await?;

@@ -62,7 +62,7 @@ pub struct LedgerEntry {
     pub makeup_booking_id: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/compensation/history", tag = "compensation", security(("bearer" = [])),
+#[utoipa::path(operation_id = "compensation_history", get, path = "/api/v1/compensation/history", tag = "compensation", security(("bearer" = [])),
     responses((status = 200, description = "newest first", body = Envelope<Items<LedgerEntry>>)))]
 pub async fn history(
     State(state): State<AppState>,

@@ -91,12 +91,13 @@ async fn owned_pending(state: &AppState, parent: Parent, id: i64) -> Result<Pend
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AvailableQuery {
     pub pending_id: i64,
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
     /// morning (before 12:00) | afternoon (12:00–18:00) | evening (from 18:00), club time
-    pub time_of_day: Option<String>,
+    pub time_of_day: Option<TimeOfDay>,
     pub location: Option<String>,
     pub coach: Option<String>,
 }
@@ -126,22 +127,16 @@ pub struct Candidate {
 }
 
 #[utoipa::path(get, path = "/api/v1/makeup/available", tag = "makeup", security(("bearer" = [])), params(AvailableQuery),
-    responses((status = 200, body = Envelope<Items<Candidate>>)))]
+    responses((status = 200, body = Envelope<Items<Candidate>>),
+              (status = 400, description = "40000: a date more than 366 days back or 731 ahead, date_to before date_from, or more than 62 days"),
+              (status = 404, description = "40400: no such pending makeup of yours")))]
 pub async fn available(
     State(state): State<AppState>,
     parent: Parent,
     ApiQuery(q): ApiQuery<AvailableQuery>,
 ) -> Result<Reply<Items<Candidate>>, ApiError> {
     let p = owned_pending(&state, parent, q.pending_id).await?;
-    let slot = match q.time_of_day.as_deref() {
-        None => None,
-        Some(raw) => Some(TimeOfDay::parse(raw).ok_or_else(|| {
-            ApiError::invalid(
-                "time_of_day",
-                "time_of_day 应为 morning | afternoon | evening",
-            )
-        })?),
-    };
+    let slot = q.time_of_day;
     let (from, to) = date_range(&state, q.date_from, q.date_to)?;
     let now = Utc::now();
     let missed = ClassFacts {
@@ -193,8 +188,9 @@ fn facts_of(s: &SessionItem) -> ClassFacts<'_> {
 }
 
 /// `time_of_day` of the makeup filters, in club time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TimeOfDay {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeOfDay {
     /// before 12:00
     Morning,
     /// 12:00–18:00
@@ -204,15 +200,6 @@ enum TimeOfDay {
 }
 
 impl TimeOfDay {
-    fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "morning" => Some(Self::Morning),
-            "afternoon" => Some(Self::Afternoon),
-            "evening" => Some(Self::Evening),
-            _ => None,
-        }
-    }
-
     fn contains(self, hour: u32) -> bool {
         match self {
             Self::Morning => hour < 12,
@@ -271,9 +258,10 @@ pub fn refusal(r: MakeupRefusal) -> ApiError {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/makeup/book", tag = "makeup", security(("bearer" = [])), request_body = BookBody,
-    responses((status = 201, body = Envelope<Booked>),
-              (status = 409, description = "40908 shorter (resubmit with accept_shorter), 40906 full, 40909 not enough credit, 40910 clash")))]
+#[utoipa::path(operation_id = "makeup_book", post, path = "/api/v1/makeup/book", tag = "makeup", security(("bearer" = [])), request_body = BookBody,
+    responses((status = 201, body = Envelope<Booked>), (status = 400, description = "40000: a field out of range; `booking_date` more than 366 days back or 731 ahead, or not the schedule's weekday (该课程安排在每周…上课)"),
+              (status = 404, description = "40400: no such pending makeup of yours, or no such schedule"),
+              (status = 409, description = "40908 shorter (resubmit with accept_shorter), 40906 full, 40909 not enough credit, 40910 clash, 40900 not open or not eligible")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, pending_id = body.pending_id, schedule = body.course_schedule_id, date = %body.booking_date))]
 pub async fn book(
     State(state): State<AppState>,
@@ -405,12 +393,13 @@ fn my_makeup(m: db::makeup::MakeupRow, settings: ClassSettings, tz: chrono_tz::T
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MineQuery {
     /// only makeups in this state
     pub status: Option<MakeupStatusView>,
 }
 
-#[utoipa::path(get, path = "/api/v1/makeup/my", tag = "makeup", security(("bearer" = [])), params(MineQuery),
+#[utoipa::path(operation_id = "makeup_mine", get, path = "/api/v1/makeup/my", tag = "makeup", security(("bearer" = [])), params(MineQuery),
     responses((status = 200, body = Envelope<Items<MyMakeup>>)))]
 pub async fn mine(
     State(state): State<AppState>,
@@ -516,7 +505,7 @@ pub struct Cancelled {
     pub revoked_minutes: u32,
 }
 
-#[utoipa::path(delete, path = "/api/v1/makeup/{id}/cancel", tag = "makeup", security(("bearer" = [])),
+#[utoipa::path(operation_id = "makeup_cancel", delete, path = "/api/v1/makeup/{id}/cancel", tag = "makeup", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<Cancelled>), (status = 409, description = "past the cancel cutoff / not cancellable")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, makeup_booking_id = id))]
 pub async fn cancel(

@@ -28,9 +28,10 @@ pub struct NotificationItem {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based, default 1
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 100000)]
     pub page: Option<u32>,
     /// 1–50, default 20
     #[param(minimum = 1, maximum = 50)]
@@ -79,7 +80,7 @@ fn item(r: db::notifications::NotificationRow, tz: chrono_tz::Tz) -> Notificatio
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), params(PageQuery),
+#[utoipa::path(operation_id = "notifications_list", get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, description = "newest first", body = Envelope<NotificationPage>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -157,10 +158,57 @@ pub async fn mark_all_read(
 
 #[derive(Debug, serde::Deserialize, ToSchema)]
 pub struct GrantsBody {
-    /// exactly what `wx.requestSubscribeMessage` returned: template id → accept | reject | ban | filter
-    #[schema(value_type = Object)]
-    pub results: std::collections::BTreeMap<String, serde_json::Value>,
+    /// what `wx.requestSubscribeMessage` answered per template (without errMsg): template id
+    /// → accept | reject | ban | filter; 1–20 templates
+    #[schema(schema_with = grant_results_schema)]
+    pub results: std::collections::BTreeMap<String, GrantAnswer>,
 }
+
+/// One template's answer in `wx.requestSubscribeMessage`'s result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GrantAnswer {
+    Accept,
+    Reject,
+    Ban,
+    Filter,
+}
+
+impl GrantAnswer {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::Reject => "reject",
+            Self::Ban => "ban",
+            Self::Filter => "filter",
+        }
+    }
+}
+
+const MAX_TEMPLATES: usize = 20;
+
+/// `results` as the handler checks it: 1–20 template ids (as [`valid_template_id`]) to answers.
+fn grant_results_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type, schema::AdditionalProperties};
+    let answer = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["accept", "reject", "ban", "filter"]))
+        .build();
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .min_properties(Some(1))
+        .max_properties(Some(MAX_TEMPLATES))
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(TEMPLATE_ID_PATTERN)),
+        ))
+        .additional_properties(Some(AdditionalProperties::RefOr(answer.into())))
+        .examples([serde_json::json!({"tmpl-offer-0001": "accept"})])
+        .build()
+}
+
+const TEMPLATE_ID_PATTERN: &str = "^[A-Za-z0-9_-]{1,64}$";
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GrantsRecorded {
@@ -186,29 +234,22 @@ pub async fn record_grants(
     parent: Parent,
     crate::extract::ApiJson(body): crate::extract::ApiJson<GrantsBody>,
 ) -> Result<Reply<GrantsRecorded>, ApiError> {
-    // `errMsg` comes along when the client forwards the whole result object.
-    let results: Vec<(String, String)> = body
+    let results: Vec<(String, &str)> = body
         .results
         .into_iter()
-        .filter(|(k, _)| k != "errMsg")
-        .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+        .map(|(k, v)| (k, v.as_str()))
         .collect();
-    if results.is_empty() || results.len() > 20 {
-        return Err(ApiError::invalid("results", "results 应包含1–20个模板结果"));
+    if results.is_empty() || results.len() > MAX_TEMPLATES {
+        return Err(ApiError::invalid(
+            "results",
+            format!("results 应包含1–{MAX_TEMPLATES}个模板结果"),
+        ));
     }
-    for (template, result) in &results {
-        if !valid_template_id(template) {
-            return Err(ApiError::invalid(
-                "results",
-                format!("模板ID无效：{template}"),
-            ));
-        }
-        if !["accept", "reject", "ban", "filter"].contains(&result.as_str()) {
-            return Err(ApiError::invalid(
-                "results",
-                format!("订阅结果无效：{result}"),
-            ));
-        }
+    if let Some((template, _)) = results.iter().find(|(t, _)| !valid_template_id(t)) {
+        return Err(ApiError::invalid(
+            "results",
+            format!("模板ID无效：{template}"),
+        ));
     }
     let mut tx = state.pool.begin().await?;
     let mut remaining = std::collections::BTreeMap::new();
@@ -222,8 +263,8 @@ pub async fn record_grants(
         )
         .bind(parent.user_id)
         .bind(template)
-        .bind(result)
-        .bind(result)
+        .bind(*result)
+        .bind(*result)
         .execute(&mut *tx)
         .await?;
         let (left,): (i32,) = sqlx::query_as(

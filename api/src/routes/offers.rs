@@ -72,8 +72,9 @@ fn no_offer() -> ApiError {
 #[utoipa::path(put, path = "/api/v1/waitlist/{id}/respond", tag = "waitlist", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = RespondBody,
     responses((status = 200, body = Envelope<RespondReply>),
-              (status = 409, description = "taken: 名额已被抢占 (data.verdict = taken)"),
-              (status = 410, description = "expired: 候补确认已过期 (data.verdict = expired)")))]
+              (status = 409, description = "40907 taken: 名额已被抢占 (data.verdict = taken); 40900 no offer open for you (data.verdict = not_offered), declined already, or no longer waiting; makeup codes for a makeup entry"),
+              (status = 410, description = "expired: 候补确认已过期 (data.verdict = expired)"),
+              (status = 429, description = "42900: too many answers from this parent (RATE_LIMIT_RESPOND_PER_MINUTE), or too many to one offer")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, waitlist_id = id, action = ?body.action))]
 pub async fn respond(
     State(state): State<AppState>,
@@ -81,6 +82,11 @@ pub async fn respond(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RespondBody>,
 ) -> Result<Reply<RespondReply>, ApiError> {
+    state
+        .limits
+        .respond
+        .check(&parent.user_id)
+        .map_err(crate::limits::refused)?;
     let entry = owned_entry(&state, parent, id).await?;
     let tz = state.config.club_tz();
     let action = match body.action {
@@ -154,7 +160,10 @@ pub async fn respond(
         }
     }
     if seen.too_many {
-        return Err(ApiError::RateLimited("操作过于频繁，请稍后再试".into()));
+        return Err(ApiError::RateLimited {
+            message: "操作过于频繁，请稍后再试".into(),
+            retry_after_seconds: 60,
+        });
     }
     if seen.taken {
         return Err(taken());
@@ -205,7 +214,7 @@ pub struct NotificationRecord {
     pub offer_workflow_id: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/waitlist/{id}/notifications", tag = "waitlist", security(("bearer" = [])),
+#[utoipa::path(operation_id = "offers_history", get, path = "/api/v1/waitlist/{id}/notifications", tag = "waitlist", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<Items<NotificationRecord>>)))]
 pub async fn history(
     State(state): State<AppState>,
@@ -245,8 +254,9 @@ pub struct Resent {
     pub messages: u32,
 }
 
-#[utoipa::path(post, path = "/api/v1/waitlist/notify", tag = "admin", security(("bearer" = [])), request_body = ResendBody,
-    responses((status = 200, body = Envelope<Resent>)))]
+#[utoipa::path(operation_id = "offers_resend", post, path = "/api/v1/waitlist/notify", tag = "admin", security(("bearer" = [])), request_body = ResendBody,
+    responses((status = 200, body = Envelope<Resent>), (status = 400, description = "40000: a field out of range; `booking_date` more than 366 days back or 731 ahead, or not the schedule's weekday (该课程安排在每周…上课)"),
+              (status = 404, description = "40400: no such schedule")))]
 pub async fn resend(
     State(state): State<AppState>,
     _admin: Admin,

@@ -11,7 +11,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-#[utoipa::path(get, path = "/api/v1/profiles", tag = "profiles", security(("bearer" = [])),
+#[utoipa::path(operation_id = "profiles_list", get, path = "/api/v1/profiles", tag = "profiles", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<ProfileRow>>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -23,23 +23,27 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewProfile {
-    /// 1–50 characters
+    /// 1–50 characters, not only blanks (trimmed)
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]",
+        example = "小明"
+    )]
     pub name: String,
     /// gymnastics level 1–10
+    #[schema(minimum = 1, maximum = 10, example = 2)]
     pub level: u8,
 }
 
-#[utoipa::path(post, path = "/api/v1/profiles", tag = "profiles", security(("bearer" = [])),
+#[utoipa::path(operation_id = "profiles_create", post, path = "/api/v1/profiles", tag = "profiles", security(("bearer" = [])),
     request_body = NewProfile, responses((status = 201, body = Envelope<Created>), (status = 400, description = "invalid field")))]
 pub async fn create(
     State(state): State<AppState>,
     parent: Parent,
     ApiJson(req): ApiJson<NewProfile>,
 ) -> Result<Reply<Created>, ApiError> {
-    let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 50 {
-        return Err(ApiError::invalid("name", "姓名长度应为1–50个字符"));
-    }
+    let name = crate::input::name("name", &req.name, 50, "姓名")?;
     if !(1..=10).contains(&req.level) {
         return Err(ApiError::invalid("level", "等级应为1–10"));
     }

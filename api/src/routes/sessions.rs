@@ -20,6 +20,7 @@ use workflows::rules::seats::SeatCount;
 const MAX_RANGE_DAYS: i64 = 62;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionQuery {
     /// first day (club time zone), default today
     pub date_from: Option<NaiveDate>,
@@ -90,8 +91,9 @@ fn dates_on_weekday(
         .filter(move |d| i64::from(d.weekday().number_from_monday()) == i64::from(weekday))
 }
 
-#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", security(("bearer" = [])), params(SessionQuery),
-    responses((status = 200, body = Envelope<Items<SessionItem>>)))]
+#[utoipa::path(operation_id = "sessions_list", get, path = "/api/v1/sessions", tag = "sessions", security(("bearer" = [])), params(SessionQuery),
+    responses((status = 200, body = Envelope<Items<SessionItem>>),
+              (status = 400, description = "40000: a date more than 366 days back or 731 ahead, date_to before date_from, or more than 62 days")))]
 pub async fn list(
     State(state): State<AppState>,
     parent: Parent,

@@ -99,7 +99,9 @@ async fn check_makeup_join(
 
 #[utoipa::path(post, path = "/api/v1/waitlist/join", tag = "waitlist", security(("bearer" = [])), request_body = JoinBody,
     responses((status = 201, description = "message: 您是第N位候补", body = Envelope<Joined>),
-              (status = 409, description = "not full / past cutoff / queue full / already waiting / already booked")))]
+              (status = 400, description = "40000: a field out of range; `booking_date` more than 366 days back or 731 ahead, or not the schedule's weekday (该课程安排在每周…上课)"),
+              (status = 404, description = "40400: no such child of yours, schedule or pending makeup"),
+              (status = 409, description = "40902 not full (book directly), 40903 past the cutoff, 40901 queue full, 40904 already waiting, 40905 already booked; with pending_id: 40908 shorter (resend with accept_shorter), 40900 the makeup is not open or the class not eligible")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, profile_id = req.profile_id, schedule = req.course_schedule_id, date = %req.booking_date))]
 pub async fn join(
     State(state): State<AppState>,
@@ -236,7 +238,7 @@ fn entry_view(
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/waitlist/my", tag = "waitlist", security(("bearer" = [])),
+#[utoipa::path(operation_id = "waitlist_mine", get, path = "/api/v1/waitlist/my", tag = "waitlist", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<Entry>>)))]
 pub async fn mine(
     State(state): State<AppState>,
@@ -308,7 +310,7 @@ pub struct Left {
     pub status: &'static str,
 }
 
-#[utoipa::path(delete, path = "/api/v1/waitlist/{id}", tag = "waitlist", security(("bearer" = [])),
+#[utoipa::path(operation_id = "waitlist_leave", delete, path = "/api/v1/waitlist/{id}", tag = "waitlist", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<Left>), (status = 409, description = "no longer waiting")))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, waitlist_id = id))]
 pub async fn leave(

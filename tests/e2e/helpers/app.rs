@@ -152,6 +152,10 @@ pub async fn spawn_app_with(
         // Housekeeping every second, so tests see dead offers reaped and moves told quickly.
         ("MAINTENANCE_INTERVAL_SECONDS", "1".into()),
         ("MAINTENANCE_REAP_AFTER_SECONDS", "2".into()),
+        // Tests log in hundreds of parents from one address: no limits unless a test sets them.
+        ("RATE_LIMIT_PARENT_LOGIN_PER_MINUTE", "0".into()),
+        ("RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE", "0".into()),
+        ("RATE_LIMIT_RESPOND_PER_MINUTE", "0".into()),
     ]);
     env.extend(
         overrides

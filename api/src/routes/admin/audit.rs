@@ -15,17 +15,19 @@ use serde_json::Value;
 use sqlx::MySqlConnection;
 use utoipa::{IntoParams, ToSchema};
 
-/// The reason a staff member gives: trimmed, 2–500 characters; `required` actions refuse
-/// without one (400 naming `reason`).
+/// A reason's length as sent, characters (the schemas say `minLength: 2, maxLength: 500`).
+pub const REASON_LENGTH: (usize, usize) = (2, 500);
+
+/// The reason a staff member gives: 2–500 characters as sent, not only blanks, stored
+/// trimmed ([`crate::input::text`]); `required` actions refuse without one (400 naming
+/// `reason`).
 pub fn reason(input: Option<&str>, required: bool) -> Result<Option<String>, ApiError> {
-    let text = input.map(str::trim).filter(|t| !t.is_empty());
-    match text {
+    match input {
         None if required => Err(ApiError::invalid("reason", "请填写操作原因")),
         None => Ok(None),
-        Some(t) if t.chars().count() < 2 || t.chars().count() > 500 => {
-            Err(ApiError::invalid("reason", "操作原因应为2–500个字符"))
+        Some(t) => {
+            crate::input::text("reason", t, REASON_LENGTH, "操作原因").map(|t| Some(t.to_string()))
         }
-        Some(t) => Ok(Some(t.to_string())),
     }
 }
 
@@ -67,6 +69,7 @@ pub async fn record_now(state: &AppState, admin: Admin, a: Action<'_>) -> Result
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub staff_user_id: Option<i64>,
     /// e.g. queue.remove, credit.adjust, makeup.book, settings.course_type
@@ -76,6 +79,7 @@ pub struct AuditQuery {
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
     /// 1–500, default 100
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -93,7 +97,7 @@ pub struct AuditEntry {
     pub at: DateTime<FixedOffset>,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", security(("bearer" = [])), params(AuditQuery),
+#[utoipa::path(operation_id = "audit_list", get, path = "/api/v1/admin/audit", tag = "admin", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, description = "newest first", body = Envelope<Items<AuditEntry>>)))]
 pub async fn list(
     State(state): State<AppState>,

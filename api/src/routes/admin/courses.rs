@@ -17,14 +17,25 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CourseInput {
+    /// 1–100 characters, not only blanks (trimmed)
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]",
+        example = "初级体操"
+    )]
     pub name: String,
-    /// short code: group, vip, private, ...
+    /// short code: group, vip, private, ... (lower-case letters, digits, `_`, `-`)
+    #[schema(pattern = "^[a-z0-9_-]{1,32}$", example = "group")]
     pub course_type: String,
-    /// 1–10
+    #[schema(minimum = 1, maximum = 10, example = 2)]
     pub level: u8,
+    #[schema(minimum = 10, maximum = 600, example = 90)]
     pub duration_minutes: u32,
-    /// yuan, up to 2 decimals
+    /// yuan, rounded to the cent
+    #[schema(minimum = 0, maximum = 100000, example = 180.0)]
     pub price: f64,
+    #[schema(minimum = 1, maximum = 200, example = 8)]
     pub capacity: u32,
 }
 
@@ -36,17 +47,14 @@ pub fn valid_course_type(t: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
-#[utoipa::path(post, path = "/api/v1/admin/courses", tag = "admin", security(("bearer" = [])), request_body = CourseInput,
+#[utoipa::path(operation_id = "courses_create", post, path = "/api/v1/admin/courses", tag = "admin", security(("bearer" = [])), request_body = CourseInput,
     responses((status = 201, body = Envelope<Created>), (status = 400, description = "invalid field")))]
 pub async fn create(
     State(state): State<AppState>,
     admin: Admin,
     ApiJson(c): ApiJson<CourseInput>,
 ) -> Result<Reply<Created>, ApiError> {
-    let name = c.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name", "课程名称长度应为1–100个字符"));
-    }
+    let name = crate::input::name("name", &c.name, 100, "课程名称")?;
     if !valid_course_type(&c.course_type) {
         return Err(ApiError::invalid(
             "course_type",
@@ -109,7 +117,7 @@ pub struct CourseView {
     pub capacity: i32,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/courses", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "courses_list", get, path = "/api/v1/admin/courses", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<CourseView>>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -135,11 +143,45 @@ pub async fn list(
 pub struct ScheduleInput {
     pub course_id: i64,
     /// ISO 8601: 1 = Monday … 7 = Sunday
+    #[schema(minimum = 1, maximum = 7, example = 6)]
     pub weekday: u8,
     /// "HH:MM:SS", club time zone
+    #[schema(
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        example = "09:30:00"
+    )]
     pub start_time: String,
+    /// 1–64 characters, not only blanks (trimmed)
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]",
+        example = "李教练"
+    )]
     pub coach: String,
+    /// 1–100 characters, not only blanks (trimmed)
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]",
+        example = "浦东馆"
+    )]
     pub location: String,
+}
+
+/// `HH:MM:SS` exactly as [`ScheduleInput::start_time`] declares it (no leap second, two
+/// digits each).
+fn start_time(raw: &str) -> Option<NaiveTime> {
+    let b = raw.as_bytes();
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (*b.get(i)?, *b.get(i + 1)?);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    if b.len() != 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    NaiveTime::from_hms_opt(two(0)?, two(3)?, two(6)?)
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/schedules", tag = "admin", security(("bearer" = [])), request_body = ScheduleInput,
@@ -155,16 +197,10 @@ pub async fn create_schedule(
             "weekday 应为1（周一）–7（周日）",
         ));
     }
-    let start_time = NaiveTime::parse_from_str(&s.start_time, "%H:%M:%S")
-        .map_err(|_| ApiError::invalid("start_time", "上课时间格式应为 HH:MM:SS"))?;
-    let coach = s.coach.trim();
-    let location = s.location.trim();
-    if coach.is_empty() || coach.chars().count() > 64 {
-        return Err(ApiError::invalid("coach", "教练名称长度应为1–64个字符"));
-    }
-    if location.is_empty() || location.chars().count() > 100 {
-        return Err(ApiError::invalid("location", "上课地点长度应为1–100个字符"));
-    }
+    let start_time = start_time(&s.start_time)
+        .ok_or_else(|| ApiError::invalid("start_time", "上课时间格式应为 HH:MM:SS"))?;
+    let coach = crate::input::name("coach", &s.coach, 64, "教练名称")?;
+    let location = crate::input::name("location", &s.location, 100, "上课地点")?;
     if !db::courses::course_exists(&state.pool, s.course_id).await? {
         return Err(ApiError::not_found("课程"));
     }

@@ -25,6 +25,7 @@ use workflows::makeup::CreditTiming;
 use workflows::settings::ClassSettings;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FamilyQuery {
     /// parent id, nickname, openid, child name or child id
     pub q: Option<String>,
@@ -202,7 +203,7 @@ async fn family(state: &AppState, user_id: i64) -> Result<FamilyRow, ApiError> {
         .ok_or(ApiError::not_found("家庭"))
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/families/{user_id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "families_show", get, path = "/api/v1/admin/families/{user_id}", tag = "admin", security(("bearer" = [])),
     params(("user_id" = i64, Path)), responses((status = 200, body = Envelope<FamilyDetail>), (status = 404, description = "unknown family")))]
 pub async fn show(
     State(state): State<AppState>,
@@ -358,7 +359,7 @@ fn as_parent(user_id: i64) -> Parent {
     Parent { user_id }
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/families/{user_id}/makeup/available", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "families_available", get, path = "/api/v1/admin/families/{user_id}/makeup/available", tag = "admin", security(("bearer" = [])),
     params(("user_id" = i64, Path), AvailableQuery),
     responses((status = 200, body = Envelope<Items<Candidate>>), (status = 403, description = "pending makeup of another family")))]
 pub async fn available(
@@ -382,6 +383,11 @@ pub struct BookForFamily {
     #[serde(default)]
     pub use_compensation: bool,
     /// why staff booked it (optional: 家长来电 …)
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
     pub reason: Option<String>,
 }
 
@@ -434,10 +440,16 @@ pub async fn book_makeup(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustInput {
-    /// minutes to add (> 0) or take off (< 0); |minutes| ≤ 6000
+    /// minutes to add (> 0) or take off (< 0); |minutes| ≤ 6000, never 0
+    #[schema(schema_with = adjustment_minutes_schema, example = 30)]
     pub minutes: i64,
-    /// required, 2–500 characters
-    pub reason: Option<String>,
+    /// why (told to no one, kept in the audit log)
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -508,6 +520,23 @@ pub fn plan_adjustment(
     Ok(AdjustmentPlan::Take(takes))
 }
 
+/// `minutes` as [`plan_adjustment`] takes it: −6000…−1 or 1…6000.
+fn adjustment_minutes_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{ObjectBuilder, Schema, Type, schema::OneOfBuilder};
+    let range = |min: i64, max: i64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(range(-6000, -1))
+            .item(range(1, 6000))
+            .build(),
+    )
+}
+
 #[utoipa::path(post, path = "/api/v1/admin/profiles/{profile_id}/credits/adjust", tag = "admin", security(("bearer" = [])),
     params(("profile_id" = i64, Path)), request_body = AdjustInput,
     responses((status = 200, body = Envelope<Adjusted>), (status = 400, description = "zero, too large or no reason"),
@@ -518,7 +547,7 @@ pub async fn adjust_credit(
     ApiPath(profile_id): ApiPath<i64>,
     ApiJson(input): ApiJson<AdjustInput>,
 ) -> Result<Reply<Adjusted>, ApiError> {
-    let reason = audit::reason(input.reason.as_deref(), true)?.unwrap_or_default();
+    let reason = audit::reason(Some(&input.reason), true)?.unwrap_or_default();
     // Shape errors first, before anything is looked up.
     if let Err(e @ (AdjustmentRefusal::Zero | AdjustmentRefusal::TooLarge)) =
         plan_adjustment(input.minutes, &[(0, u32::MAX)])

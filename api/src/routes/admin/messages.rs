@@ -122,28 +122,30 @@ pub fn wechat_keys(messages: &[Outgoing]) -> Vec<String> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageInput {
-    /// 1–100 characters, default 运营通知
+    /// up to 100 characters; missing or blank: 运营通知
+    #[schema(max_length = 100, example = "停课通知")]
     pub title: Option<String>,
-    /// 1–500 characters
+    /// 1–500 characters, not only blanks (trimmed)
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]",
+        example = "本周六课程因场馆维修暂停一次"
+    )]
     pub body: String,
     /// the child the message is about (a family message)
     pub profile_id: Option<i64>,
 }
 
 fn text(input: &MessageInput) -> Result<(String, String), ApiError> {
-    let title = input
-        .title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .unwrap_or("运营通知");
-    if title.chars().count() > 100 {
+    let raw_title = input.title.as_deref().unwrap_or_default();
+    if raw_title.chars().count() > 100 {
         return Err(ApiError::invalid("title", "标题最多100个字符"));
     }
-    let body = input.body.trim();
-    if body.is_empty() || body.chars().count() > 500 {
-        return Err(ApiError::invalid("body", "消息内容应为1–500个字符"));
-    }
+    let title = Some(raw_title.trim_matches(crate::input::BLANKS))
+        .filter(|t| !t.is_empty())
+        .unwrap_or("运营通知");
+    let body = crate::input::text("body", &input.body, (1, 500), "消息内容")?;
     Ok((title.to_string(), body.to_string()))
 }
 
@@ -283,10 +285,15 @@ pub fn session_data(key: SessionKey, waitlist_id: Option<i64>, audit_id: i64) ->
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResendInput {
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
     pub reason: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/admin/notifications/{id}/resend", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "messages_resend", post, path = "/api/v1/admin/notifications/{id}/resend", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ResendInput,
     responses((status = 201, body = Envelope<Sent>), (status = 404, description = "unknown notification")))]
 pub async fn resend(

@@ -17,79 +17,38 @@ pub mod staff;
 pub mod stats;
 
 use crate::state::AppState;
-use axum::Router;
-use axum::routing::{get, post, put};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The staff console's routes (merged into the API's router).
-pub fn console_router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/me", get(staff::me))
-        .route("/api/v1/admin/staff", get(staff::list).post(staff::create))
-        .route("/api/v1/admin/staff/{id}", put(staff::update))
-        .route("/api/v1/admin/audit", get(audit::list))
-        .route("/api/v1/admin/overview", get(overview::show))
-        .route(
-            "/api/v1/admin/sessions/{schedule_id}/{date}/history",
-            get(overview::history),
-        )
-        .route(
-            "/api/v1/admin/sessions/{schedule_id}/{date}/messages",
-            post(messages::to_queue),
-        )
-        .route(
-            "/api/v1/admin/sessions/{schedule_id}/{date}/resend-offers",
-            post(messages::resend_offers),
-        )
-        .route("/api/v1/admin/waitlist/{id}/remove", post(queue::remove))
-        .route("/api/v1/admin/families", get(families::search))
-        .route("/api/v1/admin/families/{user_id}", get(families::show))
-        .route(
-            "/api/v1/admin/families/{user_id}/makeup/available",
-            get(families::available),
-        )
-        .route(
-            "/api/v1/admin/families/{user_id}/makeup",
-            post(families::book_makeup),
-        )
-        .route(
-            "/api/v1/admin/families/{user_id}/messages",
-            post(messages::to_family),
-        )
-        .route(
-            "/api/v1/admin/profiles/{profile_id}/credits/adjust",
-            post(families::adjust_credit),
-        )
-        .route(
-            "/api/v1/admin/notifications/{id}/resend",
-            post(messages::resend),
-        )
-        .route("/api/v1/admin/problems", get(problems::list))
-        .route("/api/v1/admin/settings", get(settings_view::show))
-        .route("/api/v1/admin/retention", put(settings_view::set_retention))
+/// The ops and staff console routes (merged into the API's router), each bound to its
+/// OpenAPI operation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(offers::list))
+        .routes(routes!(stats::show))
+        .routes(routes!(courses::list, courses::create))
+        .routes(routes!(courses::create_schedule))
+        .routes(routes!(settings::for_course_type))
+        .routes(routes!(settings::for_course))
+        .routes(routes!(sessions::show))
+        .routes(routes!(sessions::set_capacity))
+        .routes(routes!(staff::me))
+        .routes(routes!(staff::list, staff::create))
+        .routes(routes!(staff::update))
+        .routes(routes!(audit::list))
+        .routes(routes!(overview::show))
+        .routes(routes!(overview::history))
+        .routes(routes!(messages::to_queue))
+        .routes(routes!(messages::resend_offers))
+        .routes(routes!(queue::remove))
+        .routes(routes!(families::search))
+        .routes(routes!(families::show))
+        .routes(routes!(families::available))
+        .routes(routes!(families::book_makeup))
+        .routes(routes!(messages::to_family))
+        .routes(routes!(families::adjust_credit))
+        .routes(routes!(messages::resend))
+        .routes(routes!(problems::list))
+        .routes(routes!(settings_view::show))
+        .routes(routes!(settings_view::set_retention))
 }
-
-/// The OpenAPI paths of the console's routes (merged into the API's document).
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    staff::me,
-    staff::list,
-    staff::create,
-    staff::update,
-    audit::list,
-    overview::show,
-    overview::history,
-    messages::to_queue,
-    messages::to_family,
-    messages::resend,
-    messages::resend_offers,
-    queue::remove,
-    families::search,
-    families::show,
-    families::available,
-    families::book_makeup,
-    families::adjust_credit,
-    problems::list,
-    settings_view::show,
-    settings_view::set_retention,
-))]
-pub struct ConsoleDoc;

@@ -16,8 +16,10 @@ use workflows::SessionKey;
 const PHASES: [&str; 5] = ["broadcast", "hold", "won", "exhausted", "cutoff"];
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OfferQuery {
     /// broadcast | hold | won | exhausted | cutoff
+    #[param(pattern = "^(broadcast|hold|won|exhausted|cutoff)$")]
     pub state: Option<String>,
     pub course_schedule_id: Option<i64>,
     pub booking_date: Option<NaiveDate>,
@@ -43,7 +45,7 @@ pub struct OfferRow {
     pub holder_waitlist_id: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/offers", tag = "admin", security(("bearer" = [])), params(OfferQuery),
+#[utoipa::path(operation_id = "offers_list", get, path = "/api/v1/admin/offers", tag = "admin", security(("bearer" = [])), params(OfferQuery),
     responses((status = 200, body = Envelope<Items<OfferRow>>)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use workflows::SessionKey;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverviewQuery {
     /// default today (club time)
     pub date_from: Option<NaiveDate>,
@@ -61,7 +62,7 @@ pub struct OverviewSession {
 /// No parent has id 0: the session listing without anyone's own status.
 const NOBODY: Parent = Parent { user_id: 0 };
 
-#[utoipa::path(get, path = "/api/v1/admin/overview", tag = "admin", security(("bearer" = [])), params(OverviewQuery),
+#[utoipa::path(operation_id = "overview_show", get, path = "/api/v1/admin/overview", tag = "admin", security(("bearer" = [])), params(OverviewQuery),
     responses((status = 200, body = Envelope<Items<OverviewSession>>)))]
 pub async fn show(
     State(state): State<AppState>,
@@ -171,7 +172,7 @@ pub struct SessionHistory {
     pub messages: Vec<SessionMessage>,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/sessions/{schedule_id}/{date}/history", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "overview_history", get, path = "/api/v1/admin/sessions/{schedule_id}/{date}/history", tag = "admin", security(("bearer" = [])),
     params(("schedule_id" = i64, Path), ("date" = NaiveDate, Path)),
     responses((status = 200, body = Envelope<SessionHistory>)))]
 pub async fn history(

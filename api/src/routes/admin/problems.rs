@@ -127,7 +127,7 @@ fn credit(c: db::problems::CreditAnomaly, tz: chrono_tz::Tz) -> CreditProblem {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/problems", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "problems_list", get, path = "/api/v1/admin/problems", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Problems>)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -23,7 +23,12 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct RemoveInput {
     /// why (2–500 characters); the parent is told it
-    pub reason: Option<String>,
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,7 +67,7 @@ pub async fn remove(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<RemoveInput>,
 ) -> Result<Reply<Removed>, ApiError> {
-    let reason = audit::reason(input.reason.as_deref(), true)?.unwrap_or_default();
+    let reason = audit::reason(Some(&input.reason), true)?.unwrap_or_default();
     let entry = db::waitlist::find(&state.pool, id)
         .await?
         .ok_or(ApiError::not_found("候补记录"))?;

@@ -47,7 +47,7 @@ pub struct SessionDetail {
     pub queue: Vec<QueueEntry>,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/sessions/{schedule_id}/{date}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "sessions_show", get, path = "/api/v1/admin/sessions/{schedule_id}/{date}", tag = "admin", security(("bearer" = [])),
     params(("schedule_id" = i64, Path), ("date" = NaiveDate, Path)),
     responses((status = 200, body = Envelope<SessionDetail>)))]
 pub async fn show(
@@ -100,8 +100,14 @@ pub async fn show(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CapacityInput {
+    #[schema(minimum = 1, maximum = 200, example = 8)]
     pub capacity: u32,
     /// why (written to the audit log)
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
     pub reason: Option<String>,
 }
 

@@ -16,20 +16,41 @@ use workflows::settings::SettingsOverride;
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
+    /// 0–200 (0: no waitlist)
+    #[schema(minimum = 0, maximum = 200, example = 8)]
     pub waitlist_capacity: Option<u32>,
+    /// 1 s – 1 day
+    #[schema(minimum = 1, maximum = 86400, example = 90)]
     pub response_window_seconds: Option<u32>,
+    /// 1 s – 1 day
+    #[schema(minimum = 1, maximum = 86400)]
     pub hold_window_seconds: Option<u32>,
+    /// 0 – 1 hour
+    #[schema(minimum = 0, maximum = 3600)]
     pub grace_seconds: Option<u32>,
+    /// 0 – 7 days
+    #[schema(minimum = 0, maximum = 604800, example = 21600)]
     pub cutoff_seconds: Option<u32>,
+    /// 1–366
+    #[schema(minimum = 1, maximum = 366, example = 14)]
     pub compensation_valid_days: Option<u32>,
+    /// 0 – 7 days
+    #[schema(minimum = 0, maximum = 604800)]
     pub makeup_cancel_cutoff_seconds: Option<u32>,
     pub extra_requires_compensation: Option<bool>,
-    /// credit validity in seconds (finer than `compensation_valid_days`, wins over it)
+    /// credit validity in seconds (finer than `compensation_valid_days`, wins over it); 1 s – 366 days
+    #[schema(minimum = 1, maximum = 31622400)]
     pub compensation_valid_seconds: Option<u32>,
-    /// reminder lead before a credit expires, seconds (default 2 days)
+    /// reminder lead before a credit expires, seconds (default 2 days); 0 – 30 days
+    #[schema(minimum = 0, maximum = 2592000)]
     pub compensation_reminder_seconds: Option<u32>,
     /// why (written to the audit log)
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
     pub reason: Option<String>,
 }
 
@@ -85,7 +106,7 @@ impl SettingsInput {
 }
 
 #[utoipa::path(put, path = "/api/v1/admin/course-types/{course_type}/settings", tag = "admin", security(("bearer" = [])),
-    params(("course_type" = String, Path)), request_body = SettingsInput,
+    params(("course_type" = String, Path, pattern = "^[a-z0-9_-]{1,32}$", example = "group")), request_body = SettingsInput,
     responses((status = 200, body = Envelope<SettingsInput>), (status = 400, description = "value out of range")))]
 pub async fn for_course_type(
     State(state): State<AppState>,

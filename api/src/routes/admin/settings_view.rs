@@ -39,9 +39,16 @@ pub struct CourseSettings {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Retention {
     /// in-app messages and offer delivery records older than this are deleted (1–3650)
+    #[schema(minimum = 1, maximum = 3650, example = 180)]
     pub max_age_days: u32,
     /// rows per batch (10–10000)
+    #[schema(minimum = 10, maximum = 10000, example = 500)]
     pub batch_size: u32,
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
     pub reason: Option<String>,
 }
 
@@ -54,7 +61,7 @@ pub struct SettingsView {
     pub retention: Retention,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/settings", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "settings_view_show", get, path = "/api/v1/admin/settings", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Envelope<SettingsView>)))]
 pub async fn show(
     State(state): State<AppState>,

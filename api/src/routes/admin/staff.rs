@@ -54,7 +54,7 @@ pub struct StaffView {
     pub created_at: DateTime<FixedOffset>,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/staff", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "staff_list", get, path = "/api/v1/admin/staff", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Items<StaffView>>), (status = 403, description = "not an owner")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -80,11 +80,15 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct NewStaffInput {
     /// 3–32: letters, digits, `.`, `_`, `-`
+    #[schema(pattern = "^[A-Za-z0-9._-]{3,32}$", example = "frontdesk")]
     pub username: String,
     /// 10–128 characters
+    #[schema(min_length = 10, max_length = 128, example = "a-long-password")]
     pub password: String,
     /// owner | staff
+    #[schema(pattern = "^(owner|staff)$", example = "staff")]
     pub role: String,
+    #[schema(max_length = 64)]
     pub nickname: Option<String>,
 }
 
@@ -106,13 +110,11 @@ fn role_of(input: &str) -> Result<StaffRole, ApiError> {
         .ok_or_else(|| ApiError::invalid("role", "role 应为 owner 或 staff"))
 }
 
-async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(ApiError::internal)
+async fn hash(state: &AppState, password: String) -> Result<String, ApiError> {
+    state.limits.hash(move || password::hash(&password)).await
 }
 
-#[utoipa::path(post, path = "/api/v1/admin/staff", tag = "admin", security(("bearer" = [])), request_body = NewStaffInput,
+#[utoipa::path(operation_id = "staff_create", post, path = "/api/v1/admin/staff", tag = "admin", security(("bearer" = [])), request_body = NewStaffInput,
     responses((status = 201, body = Envelope<Created>), (status = 400, description = "invalid field"),
               (status = 403, description = "not an owner"), (status = 409, description = "username taken")))]
 pub async fn create(
@@ -120,7 +122,7 @@ pub async fn create(
     Owner(owner): Owner,
     ApiJson(input): ApiJson<NewStaffInput>,
 ) -> Result<Reply<Created>, ApiError> {
-    let username = input.username.trim();
+    let username = input.username.as_str();
     if !valid_username(username) {
         return Err(ApiError::invalid(
             "username",
@@ -129,11 +131,20 @@ pub async fn create(
     }
     check_password(&input.password)?;
     let role = role_of(&input.role)?;
-    let nickname = input.nickname.as_deref().map(str::trim).unwrap_or(username);
-    if nickname.chars().count() > 64 {
+    if input
+        .nickname
+        .as_deref()
+        .is_some_and(|n| n.chars().count() > 64)
+    {
         return Err(ApiError::invalid("nickname", "昵称最多64个字符"));
     }
-    let password_hash = hash(input.password).await?;
+    let nickname = input
+        .nickname
+        .as_deref()
+        .map(|n| n.trim_matches(crate::input::BLANKS))
+        .filter(|n| !n.is_empty())
+        .unwrap_or(username);
+    let password_hash = hash(&state, input.password).await?;
     let mut tx = state.pool.begin().await?;
     let id = db::staff::create(
         &mut tx,
@@ -164,10 +175,21 @@ pub async fn create(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+/// At least one of `role`, `disabled`, `password` (the document says so: [`crate::openapi`]
+/// adds the `anyOf`).
 pub struct StaffChange {
+    /// owner | staff
+    #[schema(pattern = "^(owner|staff)$")]
     pub role: Option<String>,
     pub disabled: Option<bool>,
+    /// 10–128 characters
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
+    #[schema(
+        min_length = 2,
+        max_length = 500,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]"
+    )]
     pub reason: Option<String>,
 }
 
@@ -196,7 +218,7 @@ pub async fn update(
         .await?
         .ok_or(ApiError::not_found("账号"))?;
     let password_hash = match input.password {
-        Some(p) => Some(hash(p).await?),
+        Some(p) => Some(hash(&state, p).await?),
         None => None,
     };
     let mut tx = state.pool.begin().await?;

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// first club day (inclusive)
     pub date_from: Option<NaiveDate>,
@@ -145,7 +146,7 @@ fn pairs(rows: Vec<q::Counted>) -> Vec<(String, i64)> {
     rows.into_iter().map(|r| (r.key, r.count)).collect()
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/stats", tag = "admin", security(("bearer" = [])), params(StatsQuery),
+#[utoipa::path(operation_id = "stats_show", get, path = "/api/v1/admin/stats", tag = "admin", security(("bearer" = [])), params(StatsQuery),
     responses((status = 200, body = Envelope<Stats>), (status = 400, description = "bad range or course type")))]
 pub async fn show(
     State(state): State<AppState>,
