@@ -3,6 +3,7 @@
 //! rules. No database, network or environment code lives here.
 
 pub mod activities;
+pub mod camp;
 pub mod compensation_credit;
 pub mod delivery;
 pub mod ids;
@@ -10,14 +11,19 @@ pub mod makeup;
 pub mod makeup_booking;
 pub mod notice;
 pub mod offer;
+pub mod payment;
+pub mod refund;
 pub mod rules;
 pub mod search_attributes;
 pub mod settings;
 pub mod waitlist_cutoff;
 pub mod waitlist_offer;
 
+pub use camp::CampWorkflow;
 pub use compensation_credit::CompensationCreditWorkflow;
 pub use ids::SessionKey;
 pub use makeup_booking::MakeupBookingWorkflow;
+pub use payment::PaymentWorkflow;
+pub use refund::RefundWorkflow;
 pub use waitlist_cutoff::{CutoffInput, CutoffOutcome, WaitlistCutoffWorkflow};
 pub use waitlist_offer::WaitlistOfferWorkflow;

@@ -19,6 +19,17 @@ pub const MAKEUP_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword
 /// State of a `CompensationCreditWorkflow`.
 pub const CREDIT_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword("CreditState");
 
+/// Merchant order number (`out_trade_no`) of a payment or refund workflow.
+pub const ORDER_NO: SearchAttributeKey<String> = SearchAttributeKey::keyword("OrderNo");
+/// State of a `PaymentWorkflow`: reserving, awaiting_payment, querying, closing, paid, closed, …
+pub const PAY_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword("PayState");
+/// State of a `RefundWorkflow`: reserving, requesting, processing, success, closed, abnormal, …
+pub const REFUND_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword("RefundState");
+/// The training camp a flow belongs to (camp, its payments and refunds).
+pub const CAMP_ID: SearchAttributeKey<String> = SearchAttributeKey::keyword("CampId");
+/// State of a `CampWorkflow`: open, running, settling, review.
+pub const CAMP_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword("CampState");
+
 /// The registration list (`Name=Keyword` per line), shared with the scripts.
 pub const REGISTRATION: &str = include_str!("../search-attributes.txt");
 
@@ -47,6 +58,11 @@ mod tests {
             &CUTOFF_STATE,
             &MAKEUP_STATE,
             &CREDIT_STATE,
+            &ORDER_NO,
+            &PAY_STATE,
+            &REFUND_STATE,
+            &CAMP_ID,
+            &CAMP_STATE,
         ] {
             assert!(
                 registered.contains(&(key.name(), "Keyword")),
@@ -54,6 +70,6 @@ mod tests {
                 key.name()
             );
         }
-        assert_eq!(registered.len(), 7);
+        assert_eq!(registered.len(), 12);
     }
 }

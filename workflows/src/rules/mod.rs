@@ -1,6 +1,8 @@
 //! Pure business rules, unit-tested here and used by the API, the workflows and the activities.
 
+pub mod camp;
 pub mod makeup;
 pub mod offer;
+pub mod payment;
 pub mod time;
 pub mod waitlist;
