@@ -2,8 +2,10 @@
 //! bound to its contract in `workflows::activities` and is idempotent, because Temporal may
 //! run it more than once.
 
+pub mod camp;
 pub mod db;
 pub mod notify;
+pub mod pay;
 pub mod wechat;
 
 mod credit_activities;
@@ -12,8 +14,10 @@ mod offer_activities;
 mod waitlist_activities;
 mod wechat_activities;
 
+pub use camp::CampActivities;
 pub use credit_activities::CreditActivities;
 pub use makeup_activities::MakeupActivities;
 pub use offer_activities::OfferActivities;
+pub use pay::PayActivities;
 pub use waitlist_activities::WaitlistActivities;
 pub use wechat_activities::WechatActivities;
