@@ -2,6 +2,7 @@
 //! (bookings, queue joins) that need no multi-step process.
 
 pub mod bookings;
+pub mod camps;
 pub mod courses;
 pub mod makeup;
 pub mod offers;

@@ -3,11 +3,13 @@
 pub mod admin;
 pub mod auth;
 pub mod bookings;
+pub mod camps;
 pub mod compensation;
 pub mod health;
 pub mod makeup;
 pub mod notifications;
 pub mod offers;
+pub mod pay;
 pub mod profiles;
 pub mod sessions;
 pub mod waitlist;
@@ -81,5 +83,41 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/admin/sessions/{schedule_id}/{date}/capacity",
             put(admin::sessions::set_capacity),
+        )
+        .merge(pay_and_camp_routes())
+}
+
+/// The payment core and the training camps (docs/payments.md).
+fn pay_and_camp_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/pay/wechat/notify", post(pay::notify))
+        .route("/api/v1/pay/orders/{out_trade_no}", get(pay::order))
+        .route("/api/v1/admin/pay/anomalies", get(pay::anomalies))
+        .route("/api/v1/camps", get(camps::list))
+        .route("/api/v1/camps/{id}", get(camps::show))
+        .route("/api/v1/camps/{id}/enrol", post(camps::enrol))
+        .route("/api/v1/camps/{id}/me", get(camps::me))
+        .route(
+            "/api/v1/admin/camps",
+            get(admin::camps::list).post(admin::camps::create),
+        )
+        .route("/api/v1/admin/camps/{id}", get(admin::camps::show))
+        .route("/api/v1/admin/camps/{id}/publish", post(admin::camps::publish))
+        .route(
+            "/api/v1/admin/camps/{id}/enrolments",
+            get(admin::camps::enrolments),
+        )
+        .route(
+            "/api/v1/admin/camps/{id}/enrolments/{enrolment_id}/match",
+            put(admin::camps::set_match),
+        )
+        .route(
+            "/api/v1/admin/camps/{id}/checkins/import",
+            post(admin::camps::import_checkins),
+        )
+        .route("/api/v1/admin/camps/{id}/refunds", get(admin::camps::refund_list))
+        .route(
+            "/api/v1/admin/camps/{id}/refunds/review",
+            post(admin::camps::review),
         )
 }
