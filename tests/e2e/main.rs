@@ -9,6 +9,7 @@ mod health;
 mod input_validation;
 mod makeup;
 mod offers;
+mod pay_core;
 mod ops_queries;
 mod replay;
 mod waitlist_cutoff;

@@ -8,7 +8,7 @@
 use crate::payment::contract;
 use crate::rules::camp::{CampEvent, CampTiming, timeline};
 use crate::rules::time::until;
-use crate::search_attributes::{CAMP_ID, CAMP_STATE};
+use crate::search_attributes::CAMP_ID;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -149,16 +149,17 @@ fn sync_options(total: Duration) -> ActivityOptions {
     .build()
 }
 
+/// The camp's state is in its `status` query (no search attribute of its own: the SQL
+/// visibility stores' ten Keyword attributes are taken).
 fn set_state(ctx: &WorkflowContext<CampWorkflow>, state: CampState) {
     ctx.state_mut(|s| s.state = state);
-    ctx.upsert_search_attributes([CAMP_STATE.value_set(state.as_str().to_string())]);
 }
 
 #[workflow_methods]
 impl CampWorkflow {
     #[run(name = "CampWorkflow")]
     pub async fn run(ctx: &mut WorkflowContext<Self>, input: CampInput) -> WorkflowResult<RefundList> {
-        ctx.upsert_search_attributes([CAMP_ID.value_set(input.camp_id.to_string())]);
+        ctx.upsert_search_attributes([CAMP_ID.value_set(input.camp_id)]);
         set_state(ctx, CampState::Open);
         let now = |ctx: &WorkflowContext<Self>| -> DateTime<Utc> {
             ctx.workflow_time().map(Into::into).unwrap_or_else(Utc::now)

@@ -383,7 +383,7 @@ impl PaymentWorkflow {
         let no = input.out_trade_no.clone();
         ctx.upsert_search_attributes([ORDER_NO.value_set(no.to_string())]);
         if let Some(camp) = input.purpose.camp_id() {
-            ctx.upsert_search_attributes([CAMP_ID.value_set(camp.to_string())]);
+            ctx.upsert_search_attributes([CAMP_ID.value_set(camp)]);
         }
         set_state(ctx, PayState::Reserving);
         let started = now(ctx);

@@ -250,7 +250,7 @@ impl RefundWorkflow {
     ) -> WorkflowResult<RefundState> {
         ctx.upsert_search_attributes([ORDER_NO.value_set(input.out_trade_no.to_string())]);
         if let Some(camp) = input.reason.camp_id() {
-            ctx.upsert_search_attributes([CAMP_ID.value_set(camp.to_string())]);
+            ctx.upsert_search_attributes([CAMP_ID.value_set(camp)]);
         }
         set_state(ctx, RefundState::Reserving);
         let reserve = RefundReserveRequest {

@@ -30,7 +30,7 @@ use serde_json::json;
 use std::time::Duration;
 use temporalio_client::errors::{WorkflowInteractionError, WorkflowStartError};
 use temporalio_client::{
-    WorkflowIdConflictPolicy, WorkflowSignalOptions, WorkflowStartOptions,
+    WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowSignalOptions, WorkflowStartOptions,
     WorkflowUpdateWithStartOptions,
 };
 use temporalio_common::search_attributes::SearchAttributes;
@@ -443,13 +443,15 @@ pub async fn checkout(
         PAY_STATE.value_set("reserving".to_string()),
     ];
     if let Some(camp) = input.purpose.camp_id() {
-        attributes.push(CAMP_ID.value_set(camp.to_string()));
+        attributes.push(CAMP_ID.value_set(camp));
     }
     let options = WorkflowUpdateWithStartOptions::new(
         state.temporal.task_queue().to_string(),
         id.clone(),
         WorkflowIdConflictPolicy::UseExisting,
     )
+    // A finished payment is never run again under its number.
+    .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
     .search_attributes(SearchAttributes::new(attributes))
     .build();
     let call = client.execute_update_with_start_workflow(
@@ -485,10 +487,12 @@ pub async fn start_refund(
         REFUND_STATE.value_set("reserving".to_string()),
     ];
     if let Some(camp) = camp_id {
-        attributes.push(CAMP_ID.value_set(camp.to_string()));
+        attributes.push(CAMP_ID.value_set(camp));
     }
     let options = WorkflowStartOptions::new(state.temporal.task_queue().to_string(), id.clone())
         .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+        // One refund per number, ever: a finished one is not run again.
+        .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
         .search_attributes(SearchAttributes::new(attributes))
         .build();
     match client.start_workflow(RefundWorkflow::run, input, options).await {

@@ -2,10 +2,14 @@
 
 mod app;
 mod db;
+pub mod fake_community;
+pub mod fake_wechatpay;
+mod pay_app;
 mod proxy;
 mod temporal_server;
 
 pub use app::{Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with};
+pub use pay_app::{CampSpec, PROJECT, PayApp, free_port, pay_env, spawn_pay_app, spawn_pay_app_with};
 pub use proxy::TcpProxy;
 
 /// `host:port` of the MySQL/MariaDB server the tests use.

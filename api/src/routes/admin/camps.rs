@@ -16,7 +16,7 @@ use axum::extract::State;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use temporalio_client::errors::WorkflowStartError;
-use temporalio_client::{WorkflowIdConflictPolicy, WorkflowStartOptions};
+use temporalio_client::{WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowStartOptions};
 use temporalio_common::search_attributes::SearchAttributes;
 use utoipa::{IntoParams, ToSchema};
 use workflows::CampWorkflow;
@@ -24,7 +24,7 @@ use workflows::camp::{CampInput, camp_workflow_id};
 use workflows::refund::{RefundInput, RefundReason};
 use workflows::rules::camp::CampTiming;
 use workflows::rules::payment::{OutRefundNo, OutTradeNo};
-use workflows::search_attributes::{CAMP_ID, CAMP_STATE};
+use workflows::search_attributes::CAMP_ID;
 
 /// Finer timing for tests and special cases (defaults: real days, 01:00 / 10:00 / 02:00).
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -216,10 +216,8 @@ pub async fn publish(
         camp_workflow_id(id),
     )
     .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
-    .search_attributes(SearchAttributes::new([
-        CAMP_ID.value_set(id.to_string()),
-        CAMP_STATE.value_set("open".to_string()),
-    ]))
+    .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
+    .search_attributes(SearchAttributes::new([CAMP_ID.value_set(id)]))
     .build();
     let input = CampInput {
         camp_id: id,
