@@ -100,6 +100,9 @@ pub struct ApiConfig {
     pub admin_username: String,
     pub admin_password: Secret,
     pub wechat: WechatApp,
+    /// The club's name and front-desk phone, shown in the parent app (`CLUB_NAME`, `CLUB_PHONE`).
+    pub club_name: String,
+    pub club_phone: Option<String>,
     /// `None` when WeChat Pay notices are not configured (the notice route answers 503).
     pub pay_notice: Option<PayNoticeConfig>,
     pub pay: PayTiming,
@@ -148,6 +151,8 @@ impl ApiConfig {
             admin_username: env.or("ADMIN_USERNAME", "admin"),
             admin_password: Secret::new(admin_password),
             wechat: WechatApp::read(&env, production),
+            club_name: env.or("CLUB_NAME", "体操馆"),
+            club_phone: env.get("CLUB_PHONE"),
             pay_notice: PayNoticeConfig::read(&env),
             pay: PayTiming::read(&env),
             common,

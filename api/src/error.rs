@@ -22,6 +22,11 @@ pub mod codes {
     pub const ALREADY_BOOKED: u32 = 40905;
     pub const SESSION_FULL: u32 = 40906;
     pub const SEAT_TAKEN: u32 = 40907;
+    pub const NEEDS_ACCEPT_SHORTER: u32 = 40908;
+    pub const INSUFFICIENT_CREDIT: u32 = 40909;
+    pub const CLASH: u32 = 40910;
+    /// a makeup's seat: released through the makeup's own cancel (M5), not the booking routes
+    pub const MAKEUP_SEAT: u32 = 40911;
     pub const GONE: u32 = 41000;
     pub const UNPROCESSABLE: u32 = 42200;
     pub const RATE_LIMITED: u32 = 42900;

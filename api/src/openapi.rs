@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         routes::auth::admin_login,
         routes::profiles::list,
         routes::profiles::create,
+        routes::club::show,
         routes::sessions::list,
         routes::bookings::book,
         routes::bookings::mine,
@@ -33,10 +34,13 @@ use utoipa::{Modify, OpenApi};
         routes::makeup::available,
         routes::makeup::book,
         routes::makeup::mine,
+        routes::makeup::detail,
         routes::makeup::cancel,
         routes::compensation::balance,
         routes::compensation::history,
         routes::notifications::list,
+        routes::notifications::mark_read,
+        routes::notifications::mark_all_read,
         routes::notifications::record_grants,
         routes::admin::courses::create,
         routes::admin::courses::list,
@@ -65,7 +69,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(Created, Envelope<Created>, Items<Created>)),
     modifiers(&BearerAuth),
     tags(
-        (name = "auth"), (name = "profiles"), (name = "sessions"), (name = "bookings"),
+        (name = "auth"), (name = "club"), (name = "profiles"), (name = "sessions"), (name = "bookings"),
         (name = "waitlist"), (name = "makeup"), (name = "compensation"), (name = "notifications"), (name = "admin"), (name = "ops"), (name = "pay"), (name = "camps"),
     )
 )]

@@ -79,6 +79,17 @@ impl Session {
         Ok(ClassSettings::resolve(&by_type, &by_course))
     }
 
+    /// What M2 compares: this session as a makeup candidate.
+    pub fn facts(&self) -> workflows::rules::makeup::ClassFacts<'_> {
+        workflows::rules::makeup::ClassFacts {
+            course_type: &self.schedule.course_type,
+            level: self.schedule.level,
+            duration_minutes: u32::try_from(self.schedule.duration_minutes).unwrap_or(0),
+            coach: &self.schedule.coach,
+            location: &self.schedule.location,
+        }
+    }
+
     pub fn cutoff_at(&self, settings: &ClassSettings) -> DateTime<Utc> {
         waitlist_cutoff(self.starts_at, settings.cutoff_seconds)
     }

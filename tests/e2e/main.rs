@@ -11,6 +11,7 @@ mod makeup;
 mod offers;
 mod pay_core;
 mod ops_queries;
+mod parent_app;
 mod replay;
 mod waitlist_cutoff;
 mod waitlist_queue;

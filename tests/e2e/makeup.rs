@@ -113,7 +113,7 @@ async fn a_leave_opens_a_pending_makeup_and_only_eligible_sessions_are_offered()
         .collect();
     let key = |(s, d): (i64, NaiveDate)| (s, d.to_string());
     assert!(offered.contains(&key(lower)), "{body}");
-    for excluded in [higher, other_type, full] {
+    for excluded in [higher, other_type] {
         assert!(
             !offered.contains(&key(excluded)),
             "{excluded:?} should not be offered: {body}"
@@ -125,10 +125,24 @@ async fn a_leave_opens_a_pending_makeup_and_only_eligible_sessions_are_offered()
             .any(|(s, _)| *s == higher.0 || *s == other_type.0),
         "never a higher level or another type"
     );
-    let a = items
-        .iter()
-        .find(|i| i["course_schedule_id"] == lower.0 && i["booking_date"] == lower.1.to_string())
-        .unwrap();
+    // A full class is listed too, with its waitlist as the action (M3).
+    let find = |(s, d): (i64, NaiveDate)| {
+        items
+            .iter()
+            .find(|i| i["course_schedule_id"] == s && i["booking_date"] == d.to_string())
+            .unwrap_or_else(|| panic!("{s}/{d} missing: {body}"))
+    };
+    assert_eq!(find(full)["action"], "waitlist");
+    assert_eq!(find(full)["is_full"], true);
+    assert_eq!(find(full)["seats_left"], 0);
+    let a = find(lower);
+    assert_eq!(a["action"], "book");
+    assert_eq!(a["match"]["level_difference"], 1);
+    assert_eq!(a["match"]["same_coach"], true);
+    assert_eq!(
+        a["match"]["label"],
+        "同类型 · 低1级 · 短30分钟 · 同一教练 · 同一场馆"
+    );
     assert_eq!(a["duration_difference"], 30);
     assert_eq!(a["hint"], "补课时长比原课程少30分钟，差额将转为课时补偿");
     assert_eq!(

@@ -357,7 +357,14 @@ async fn declining_keeps_the_place_in_the_queue() {
             &waiters[0].parent.token,
         )
         .await;
-    assert_eq!(history["data"]["items"][0]["response"], "decline");
+    // Newest first: the seat went to waiters[1] after waiters[0] declined.
+    let items = history["data"]["items"].as_array().unwrap();
+    assert_eq!(items[0]["type"], "seat_taken", "{history}");
+    let spot = items
+        .iter()
+        .find(|n| n["type"] == "spot_available")
+        .unwrap();
+    assert_eq!(spot["response"], "decline");
 }
 
 #[tokio::test]

@@ -12,7 +12,16 @@ pub struct BookingRow {
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
     pub status: String,
+    /// direct | waitlist | makeup
+    pub source: String,
+    /// the makeup this seat is, while that makeup is booked (its own routes release it)
+    pub makeup_booking_id: Option<i64>,
 }
+
+/// The makeup a booked seat belongs to, while that makeup is confirmed.
+const ACTIVE_MAKEUP: &str =
+    "(SELECT mb.id FROM makeup_booking mb WHERE mb.booking_id = b.id AND mb.status = 'confirmed'
+                              ORDER BY mb.id DESC LIMIT 1)";
 
 impl BookingRow {
     pub fn session(&self) -> SessionKey {
@@ -21,10 +30,11 @@ impl BookingRow {
 }
 
 pub async fn find(pool: &MySqlPool, id: i64) -> Result<Option<BookingRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT b.id, b.profile_id, p.user_id, b.course_schedule_id, b.booking_date, CAST(b.status AS CHAR) AS status
-           FROM booking b JOIN profile p ON p.id = b.profile_id WHERE b.id = ?",
-    )
+    sqlx::query_as(&format!(
+        "SELECT b.id, b.profile_id, p.user_id, b.course_schedule_id, b.booking_date, CAST(b.status AS CHAR) AS status,
+                CAST(b.source AS CHAR) AS source, {ACTIVE_MAKEUP} AS makeup_booking_id
+           FROM booking b JOIN profile p ON p.id = b.profile_id WHERE b.id = ?"
+    ))
     .bind(id)
     .fetch_optional(pool)
     .await
@@ -70,11 +80,20 @@ pub async fn insert(
 pub struct MyBookingRow {
     pub id: i64,
     pub profile_id: i64,
+    pub profile_name: String,
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
+    pub course_id: i64,
     pub course_name: String,
-    pub starts_at: Option<DateTime<Utc>>,
+    pub course_type: String,
+    pub level: i8,
+    pub duration_minutes: i32,
+    pub coach: String,
+    pub location: String,
+    pub starts_at: DateTime<Utc>,
     pub status: String,
+    pub source: String,
+    pub makeup_booking_id: Option<i64>,
 }
 
 pub async fn of_parent(
@@ -82,17 +101,20 @@ pub async fn of_parent(
     user_id: i64,
     from: NaiveDate,
 ) -> Result<Vec<MyBookingRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT b.id, b.profile_id, b.course_schedule_id, b.booking_date, c.name AS course_name, s.starts_at,
-                CAST(b.status AS CHAR) AS status
+    sqlx::query_as(&format!(
+        "SELECT b.id, b.profile_id, p.name AS profile_name, b.course_schedule_id, b.booking_date,
+                c.id AS course_id, c.name AS course_name, c.course_type, c.level, c.duration_minutes,
+                cs.coach, cs.location, s.starts_at,
+                CAST(b.status AS CHAR) AS status, CAST(b.source AS CHAR) AS source,
+                {ACTIVE_MAKEUP} AS makeup_booking_id
            FROM booking b
            JOIN profile p ON p.id = b.profile_id
            JOIN course_schedule cs ON cs.id = b.course_schedule_id
            JOIN course c ON c.id = cs.course_id
-           LEFT JOIN class_session s ON s.course_schedule_id = b.course_schedule_id AND s.booking_date = b.booking_date
+           JOIN class_session s ON s.course_schedule_id = b.course_schedule_id AND s.booking_date = b.booking_date
           WHERE p.user_id = ? AND b.booking_date >= ?
-          ORDER BY b.booking_date, cs.start_time, b.id",
-    )
+          ORDER BY s.starts_at, b.id"
+    ))
     .bind(user_id)
     .bind(from)
     .fetch_all(pool)

@@ -48,6 +48,15 @@ pub async fn list_courses(pool: &MySqlPool) -> Result<Vec<CourseRow>, sqlx::Erro
     .await
 }
 
+/// Every course type in use.
+pub async fn course_types(pool: &MySqlPool) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT course_type FROM course ORDER BY course_type")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 pub async fn course_exists(pool: &MySqlPool, id: i64) -> Result<bool, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM course WHERE id = ?")
         .bind(id)

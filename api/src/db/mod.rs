@@ -5,6 +5,7 @@ pub mod bookings;
 pub mod camps;
 pub mod courses;
 pub mod makeup;
+pub mod notifications;
 pub mod offers;
 pub mod profiles;
 pub mod sessions;

@@ -104,7 +104,7 @@ pub async fn notifications_of_entry(
         "SELECT id, CAST(notification_type AS CHAR) AS kind, notification_round AS round, sent_time AS sent_at,
                 response_deadline AS deadline, CAST(response AS CHAR) AS response, CAST(status AS CHAR) AS status,
                 message_content AS message, offer_workflow_id
-           FROM waitlist_notification WHERE waitlist_id = ? ORDER BY id",
+           FROM waitlist_notification WHERE waitlist_id = ? ORDER BY id DESC",
     )
     .bind(waitlist_id)
     .fetch_all(pool)

@@ -3,7 +3,7 @@
 
 use sqlx::{MySqlConnection, MySqlPool};
 use std::collections::HashMap;
-use workflows::settings::SettingsOverride;
+use workflows::settings::{ClassSettings, SettingsOverride};
 
 #[derive(Debug, Default, sqlx::FromRow)]
 struct OverrideRow {
@@ -65,16 +65,32 @@ pub async fn layers(
     ))
 }
 
-/// Every layer, for listings: (by course type, by course id).
-pub async fn all_layers(
-    pool: &MySqlPool,
-) -> Result<
-    (
-        HashMap<String, SettingsOverride>,
-        HashMap<i64, SettingsOverride>,
-    ),
-    sqlx::Error,
-> {
+/// Every override layer, for listings.
+#[derive(Debug, Default, Clone)]
+pub struct Layers {
+    pub by_type: HashMap<String, SettingsOverride>,
+    pub by_course: HashMap<i64, SettingsOverride>,
+}
+
+impl Layers {
+    /// The settings in force for one course (W2: course over course type over defaults).
+    pub fn resolve(&self, course_type: &str, course_id: i64) -> ClassSettings {
+        ClassSettings::resolve(
+            &self.by_type.get(course_type).copied().unwrap_or_default(),
+            &self.by_course.get(&course_id).copied().unwrap_or_default(),
+        )
+    }
+
+    /// The settings of a course type without course overrides.
+    pub fn of_type(&self, course_type: &str) -> ClassSettings {
+        ClassSettings::resolve(
+            &self.by_type.get(course_type).copied().unwrap_or_default(),
+            &SettingsOverride::default(),
+        )
+    }
+}
+
+pub async fn all_layers(pool: &MySqlPool) -> Result<Layers, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct TypeRow {
         course_type: String,
@@ -97,16 +113,16 @@ pub async fn all_layers(
     ))
     .fetch_all(pool)
     .await?;
-    Ok((
-        types
+    Ok(Layers {
+        by_type: types
             .into_iter()
             .map(|r| (r.course_type, r.o.into()))
             .collect(),
-        courses
+        by_course: courses
             .into_iter()
             .map(|r| (r.course_id, r.o.into()))
             .collect(),
-    ))
+    })
 }
 
 /// Which table a settings change goes to.

@@ -66,7 +66,9 @@ pub struct EntryRow {
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
     pub course_name: String,
-    pub starts_at: Option<DateTime<Utc>>,
+    pub course_id: i64,
+    pub course_type: String,
+    pub starts_at: DateTime<Utc>,
     pub status: String,
     pub joined_at: DateTime<Utc>,
     pub expiration_reason: Option<String>,
@@ -84,7 +86,8 @@ impl EntryRow {
 fn entry_select() -> String {
     format!(
         "SELECT w.id, w.profile_id, p.name AS profile_name, p.user_id, w.course_schedule_id, w.booking_date,
-                c.name AS course_name, s.starts_at, CAST(w.status AS CHAR) AS status, w.joined_at,
+                c.name AS course_name, c.id AS course_id, c.course_type, s.starts_at,
+                CAST(w.status AS CHAR) AS status, w.joined_at,
                 CAST(w.expiration_reason AS CHAR) AS expiration_reason,
                 CASE WHEN w.status IN {ACTIVE} THEN
                   (SELECT COUNT(*) FROM waitlist w2 WHERE w2.course_schedule_id = w.course_schedule_id
@@ -97,7 +100,7 @@ fn entry_select() -> String {
            JOIN profile p ON p.id = w.profile_id
            JOIN course_schedule cs ON cs.id = w.course_schedule_id
            JOIN course c ON c.id = cs.course_id
-           LEFT JOIN class_session s ON s.course_schedule_id = w.course_schedule_id AND s.booking_date = w.booking_date"
+           JOIN class_session s ON s.course_schedule_id = w.course_schedule_id AND s.booking_date = w.booking_date"
     )
 }
 

@@ -74,35 +74,86 @@ pub async fn book(
 pub struct MyBooking {
     pub booking_id: i64,
     pub profile_id: i64,
+    pub profile_name: String,
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
+    pub course_id: i64,
     pub course_name: String,
-    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub course_type: String,
+    pub level: i8,
+    pub duration_minutes: i32,
+    pub coach: String,
+    pub location: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    /// the class has not started yet
+    pub upcoming: bool,
     /// booked | cancelled | leave | attended | no_show
     pub status: String,
+    /// direct | waitlist | makeup
+    pub source: String,
+    /// set while this seat is a booked makeup (cancel it through `DELETE /makeup/{id}/cancel`)
+    pub makeup_booking_id: Option<i64>,
+    pub can_cancel: bool,
+    pub can_leave: bool,
+    /// why cancel / leave are not offered, when they are not
+    pub blocked_reason: Option<String>,
+}
+
+/// Why a booking cannot be cancelled or turned into a leave now; `None` when it can.
+fn release_blocked(b: &db::bookings::MyBookingRow, now: DateTime<Utc>) -> Option<ApiError> {
+    if b.status != "booked" {
+        Some(already_released())
+    } else if b.makeup_booking_id.is_some() {
+        Some(makeup_seat())
+    } else if now >= b.starts_at {
+        Some(started())
+    } else {
+        None
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])),
-    responses((status = 200, body = Envelope<Items<MyBooking>>)))]
+    responses((status = 200, description = "soonest first, from 30 days ago", body = Envelope<Items<MyBooking>>)))]
 pub async fn mine(
     State(state): State<AppState>,
     parent: Parent,
 ) -> Result<Reply<Items<MyBooking>>, ApiError> {
     let tz = state.config.club_tz();
-    let since = (Utc::now() - Duration::days(30))
-        .with_timezone(&tz)
-        .date_naive();
+    let now = Utc::now();
+    let since = (now - Duration::days(30)).with_timezone(&tz).date_naive();
     let items = db::bookings::of_parent(&state.pool, parent.user_id, since)
         .await?
         .into_iter()
-        .map(|b| MyBooking {
-            booking_id: b.id,
-            profile_id: b.profile_id,
-            course_schedule_id: b.course_schedule_id,
-            booking_date: b.booking_date,
-            course_name: b.course_name,
-            starts_at: b.starts_at.map(|t| in_club_time(t, tz)),
-            status: b.status,
+        .map(|b| {
+            let blocked = release_blocked(&b, now);
+            let open = blocked.is_none();
+            MyBooking {
+                booking_id: b.id,
+                profile_id: b.profile_id,
+                profile_name: b.profile_name,
+                course_schedule_id: b.course_schedule_id,
+                booking_date: b.booking_date,
+                course_id: b.course_id,
+                course_name: b.course_name,
+                course_type: b.course_type,
+                level: b.level,
+                duration_minutes: b.duration_minutes,
+                coach: b.coach,
+                location: b.location,
+                starts_at: in_club_time(b.starts_at, tz),
+                ends_at: in_club_time(
+                    b.starts_at + Duration::minutes(i64::from(b.duration_minutes)),
+                    tz,
+                ),
+                upcoming: now < b.starts_at,
+                status: b.status,
+                source: b.source,
+                makeup_booking_id: b.makeup_booking_id,
+                can_cancel: open,
+                can_leave: open,
+                blocked_reason: blocked.map(|e| e.to_string()),
+            }
         })
         .collect();
     Ok(Reply::ok(Items { items }))
@@ -133,6 +184,9 @@ async fn releasable(
     if booking.status != "booked" {
         return Err(already_released());
     }
+    if booking.makeup_booking_id.is_some() {
+        return Err(makeup_seat());
+    }
     let s = session::load(state, booking.course_schedule_id, booking.booking_date).await?;
     if Utc::now() >= s.starts_at {
         return Err(started());
@@ -143,6 +197,12 @@ async fn releasable(
 
 fn already_released() -> ApiError {
     ApiError::conflict(codes::CONFLICT, "该预约已取消或已请假")
+}
+
+/// A makeup's seat goes back through the makeup's own cancel (M5: cutoff, credits restored
+/// and revoked, the pending makeup reopened), never behind its back.
+fn makeup_seat() -> ApiError {
+    ApiError::conflict(codes::MAKEUP_SEAT, "补课课程请在“我的补课”中取消")
 }
 
 fn started() -> ApiError {

@@ -15,12 +15,10 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use workflows::makeup::{BookingOutcome, CancelOutcome, MakeupRefusal, MakeupRequest};
-use workflows::rules::makeup::{duration_difference, hint, insufficient_message, shorter_question};
+use workflows::rules::makeup::{
+    ClassFacts, MatchInfo, eligible, hint, insufficient_message, match_info, shorter_question,
+};
 use workflows::settings::ClassSettings;
-
-pub const NEEDS_ACCEPT_SHORTER: u32 = 40908;
-pub const INSUFFICIENT: u32 = 40909;
-pub const CLASH: u32 = 40910;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PendingView {
@@ -37,10 +35,21 @@ pub struct PendingView {
     pub leave_date: NaiveDate,
     /// open | booked
     pub status: String,
+    /// the missed session: schedule, date (= `leave_date`), start, coach and place
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub original_starts_at: Option<DateTime<FixedOffset>>,
+    pub coach: String,
+    pub location: String,
 }
 
-fn pending_view(p: PendingRow) -> PendingView {
+fn pending_view(p: PendingRow, tz: chrono_tz::Tz) -> PendingView {
     PendingView {
+        course_schedule_id: p.course_schedule_id,
+        booking_date: p.leave_date,
+        original_starts_at: p.original_starts_at.map(|t| in_club_time(t, tz)),
+        coach: p.coach,
+        location: p.location,
         pending_id: p.id,
         profile_id: p.profile_id,
         profile_name: p.profile_name,
@@ -62,8 +71,9 @@ pub async fn pending(
     parent: Parent,
 ) -> Result<Reply<Items<PendingView>>, ApiError> {
     let rows = db::makeup::pending_of_parent(&state.pool, parent.user_id).await?;
+    let tz = state.config.club_tz();
     Ok(Reply::ok(Items {
-        items: rows.into_iter().map(pending_view).collect(),
+        items: rows.into_iter().map(|p| pending_view(p, tz)).collect(),
     }))
 }
 
@@ -89,6 +99,15 @@ pub struct AvailableQuery {
     pub coach: Option<String>,
 }
 
+/// What a parent can do with a candidate: book it, or (full) join its waitlist with the
+/// pending makeup, so a won seat is booked as this makeup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateAction {
+    Book,
+    Waitlist,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Candidate {
     #[serde(flatten)]
@@ -98,6 +117,10 @@ pub struct Candidate {
     pub hint: String,
     pub original_price: f64,
     pub makeup_price: f64,
+    pub action: CandidateAction,
+    /// 匹配度: how the candidate compares with the missed class
+    #[schema(value_type = Object)]
+    pub r#match: MatchInfo,
 }
 
 #[utoipa::path(get, path = "/api/v1/makeup/available", tag = "makeup", security(("bearer" = [])), params(AvailableQuery),
@@ -110,48 +133,91 @@ pub async fn available(
     let p = owned_pending(&state, parent, q.pending_id).await?;
     let slot = match q.time_of_day.as_deref() {
         None => None,
-        Some(t @ ("morning" | "afternoon" | "evening")) => Some(t.to_string()),
-        Some(_) => {
-            return Err(ApiError::invalid(
+        Some(raw) => Some(TimeOfDay::parse(raw).ok_or_else(|| {
+            ApiError::invalid(
                 "time_of_day",
                 "time_of_day 应为 morning | afternoon | evening",
-            ));
-        }
+            )
+        })?),
     };
     let (from, to) = date_range(&state, q.date_from, q.date_to)?;
     let now = Utc::now();
+    let missed = ClassFacts {
+        course_type: &p.course_type,
+        level: p.level,
+        duration_minutes: u32::try_from(p.duration_minutes).unwrap_or(0),
+        coach: &p.coach,
+        location: &p.location,
+    };
     let items = session_items(&state, parent, from, to, Some(&p.course_type))
         .await?
         .into_iter()
-        // M2: same type (above), same or lower level, in the future, not full, not already the child's
-        .filter(|s| s.level <= p.level && s.starts_at.with_timezone(&Utc) > now && !s.is_full)
+        // M2: same type, same or lower level, in the future, not already the child's; a full
+        // one only while its waitlist is open (the action is then to join it)
+        .filter(|s| eligible(&missed, &facts_of(s)))
+        .filter(|s| s.starts_at.with_timezone(&Utc) > now && (!s.is_full || s.waitlist_open))
         .filter(|s| !s.mine.iter().any(|m| m.profile_id == p.profile_id))
         .filter(|s| q.location.as_deref().is_none_or(|l| s.location == l))
         .filter(|s| q.coach.as_deref().is_none_or(|c| s.coach == c))
-        .filter(|s| {
-            let hour = s.starts_at.hour();
-            match slot.as_deref() {
-                Some("morning") => hour < 12,
-                Some("afternoon") => (12..18).contains(&hour),
-                Some("evening") => hour >= 18,
-                _ => true,
-            }
-        })
+        .filter(|s| slot.is_none_or(|slot| slot.contains(s.starts_at.hour())))
         .map(|s| {
-            let (d, _) = duration_difference(
-                u32::try_from(p.duration_minutes).unwrap_or(0),
-                u32::try_from(s.duration_minutes).unwrap_or(0),
-            );
+            let m = match_info(&missed, &facts_of(&s));
             Candidate {
-                duration_difference: d,
-                hint: hint(d),
+                duration_difference: m.duration_difference,
+                hint: hint(m.duration_difference),
                 original_price: yuan(p.price_cents),
                 makeup_price: 0.0,
+                action: if s.is_full {
+                    CandidateAction::Waitlist
+                } else {
+                    CandidateAction::Book
+                },
+                r#match: m,
                 session: s,
             }
         })
         .collect();
     Ok(Reply::ok(Items { items }))
+}
+
+fn facts_of(s: &SessionItem) -> ClassFacts<'_> {
+    ClassFacts {
+        course_type: &s.course_type,
+        level: s.level,
+        duration_minutes: u32::try_from(s.duration_minutes).unwrap_or(0),
+        coach: &s.coach,
+        location: &s.location,
+    }
+}
+
+/// `time_of_day` of the makeup filters, in club time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimeOfDay {
+    /// before 12:00
+    Morning,
+    /// 12:00–18:00
+    Afternoon,
+    /// from 18:00
+    Evening,
+}
+
+impl TimeOfDay {
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "morning" => Some(Self::Morning),
+            "afternoon" => Some(Self::Afternoon),
+            "evening" => Some(Self::Evening),
+            _ => None,
+        }
+    }
+
+    fn contains(self, hour: u32) -> bool {
+        match self {
+            Self::Morning => hour < 12,
+            Self::Afternoon => (12..18).contains(&hour),
+            Self::Evening => hour >= 18,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -184,14 +250,15 @@ fn refusal(r: MakeupRefusal) -> ApiError {
             makeup_minutes,
             missing_minutes,
         } => ApiError::conflict(
-            NEEDS_ACCEPT_SHORTER,
+            codes::NEEDS_ACCEPT_SHORTER,
             shorter_question(makeup_minutes, missing_minutes),
         ),
         MakeupRefusal::Full => ApiError::conflict(codes::SESSION_FULL, "课程已满员，是否加入候补"),
-        MakeupRefusal::Clash => ApiError::conflict(CLASH, "与孩子已预约的课程时间冲突"),
-        MakeupRefusal::Insufficient { needed, available } => {
-            ApiError::conflict(INSUFFICIENT, insufficient_message(needed, available))
-        }
+        MakeupRefusal::Clash => ApiError::conflict(codes::CLASH, "与孩子已预约的课程时间冲突"),
+        MakeupRefusal::Insufficient { needed, available } => ApiError::conflict(
+            codes::INSUFFICIENT_CREDIT,
+            insufficient_message(needed, available),
+        ),
         MakeupRefusal::NotOpen => ApiError::conflict(codes::CONFLICT, "该待补课记录已预约或已关闭"),
         MakeupRefusal::NotEligible => {
             ApiError::conflict(codes::CONFLICT, "补课课程需为同类型、同级或更低级别")
@@ -213,7 +280,7 @@ pub async fn book(
         return Err(refusal(MakeupRefusal::NotOpen));
     }
     let s = session::load(&state, body.course_schedule_id, body.booking_date).await?;
-    if s.schedule.course_type != p.course_type || s.schedule.level > p.level {
+    if !eligible(&p.facts(), &s.facts()) {
         return Err(refusal(MakeupRefusal::NotEligible));
     }
     if Utc::now() >= s.starts_at {
@@ -245,66 +312,193 @@ pub async fn book(
     }
 }
 
+/// A makeup as the parent sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MakeupStatusView {
+    Booked,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+impl MakeupStatusView {
+    /// `confirmed` in the table is `booked` to parents, like any booking.
+    fn of_stored(stored: &str) -> Self {
+        match stored {
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            "no_show" => Self::NoShow,
+            _ => Self::Booked,
+        }
+    }
+
+    fn stored(self) -> &'static str {
+        match self {
+            Self::Booked => "confirmed",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::NoShow => "no_show",
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MyMakeup {
     pub makeup_booking_id: i64,
     pub pending_id: i64,
     pub profile_id: i64,
+    pub profile_name: String,
     pub course_name: String,
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
-    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub coach: String,
+    pub location: String,
     pub duration_minutes: i32,
     pub original_duration: i32,
-    /// booked | completed | cancelled | no_show
-    pub status: String,
+    pub status: MakeupStatusView,
+    /// full | partial | extra
     pub completion_type: String,
+    /// credit minutes this makeup created (shorter class) and spent (longer class)
+    pub compensation_created: i64,
+    pub compensation_used: i64,
     /// class start − the makeup cancel cutoff ★ (M5)
-    pub cancellable_until: Option<DateTime<FixedOffset>>,
+    pub cancellable_until: DateTime<FixedOffset>,
     pub workflow_id: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/makeup/my", tag = "makeup", security(("bearer" = [])),
+fn my_makeup(m: db::makeup::MakeupRow, settings: ClassSettings, tz: chrono_tz::Tz) -> MyMakeup {
+    let cutoff = Duration::seconds(i64::from(settings.makeup_cancel_cutoff_seconds));
+    MyMakeup {
+        cancellable_until: in_club_time(m.starts_at - cutoff, tz),
+        makeup_booking_id: m.id,
+        pending_id: m.pending_makeup_id,
+        profile_id: m.profile_id,
+        profile_name: m.profile_name,
+        course_name: m.course_name,
+        course_schedule_id: m.makeup_schedule_id,
+        booking_date: m.makeup_date,
+        starts_at: in_club_time(m.starts_at, tz),
+        ends_at: in_club_time(
+            m.starts_at + Duration::minutes(i64::from(m.makeup_duration)),
+            tz,
+        ),
+        coach: m.coach,
+        location: m.location,
+        duration_minutes: m.makeup_duration,
+        original_duration: m.original_duration,
+        status: MakeupStatusView::of_stored(&m.status),
+        completion_type: m.completion_type,
+        compensation_created: m.compensation_created,
+        compensation_used: m.compensation_used,
+        workflow_id: m.workflow_id,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MineQuery {
+    /// only makeups in this state
+    pub status: Option<MakeupStatusView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/makeup/my", tag = "makeup", security(("bearer" = [])), params(MineQuery),
     responses((status = 200, body = Envelope<Items<MyMakeup>>)))]
 pub async fn mine(
     State(state): State<AppState>,
     parent: Parent,
+    ApiQuery(q): ApiQuery<MineQuery>,
 ) -> Result<Reply<Items<MyMakeup>>, ApiError> {
     let tz = state.config.club_tz();
-    let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
-    let items = db::makeup::makeups_of_parent(&state.pool, parent.user_id)
+    let layers = db::settings::all_layers(&state.pool).await?;
+    let status = q.status.map(MakeupStatusView::stored);
+    let items = db::makeup::makeups_of_parent(&state.pool, parent.user_id, status)
         .await?
         .into_iter()
         .map(|m| {
-            let settings = ClassSettings::resolve(
-                &by_type.get(&m.course_type).copied().unwrap_or_default(),
-                &by_course.get(&m.course_id).copied().unwrap_or_default(),
-            );
-            let cutoff = Duration::seconds(i64::from(settings.makeup_cancel_cutoff_seconds));
-            (m, cutoff)
-        })
-        .map(|(m, cutoff)| MyMakeup {
-            cancellable_until: m.starts_at.map(|t| in_club_time(t - cutoff, tz)),
-            makeup_booking_id: m.id,
-            pending_id: m.pending_makeup_id,
-            profile_id: m.profile_id,
-            course_name: m.course_name,
-            course_schedule_id: m.makeup_schedule_id,
-            booking_date: m.makeup_date,
-            starts_at: m.starts_at.map(|t| in_club_time(t, tz)),
-            duration_minutes: m.makeup_duration,
-            original_duration: m.original_duration,
-            // `confirmed` in the table; `booked` to parents, like any booking
-            status: if m.status == "confirmed" {
-                "booked".to_string()
-            } else {
-                m.status
-            },
-            completion_type: m.completion_type,
-            workflow_id: m.workflow_id,
+            let settings = layers.resolve(&m.course_type, m.course_id);
+            my_makeup(m, settings, tz)
         })
         .collect();
     Ok(Reply::ok(Items { items }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OriginalClass {
+    pub booking_id: i64,
+    pub course_name: String,
+    pub booking_date: NaiveDate,
+    pub starts_at: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedCredit {
+    pub credit_id: i64,
+    pub minutes: i32,
+    pub remaining_minutes: i32,
+    pub expires_at: DateTime<FixedOffset>,
+    /// available | used | expired | revoked
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MakeupDetail {
+    #[serde(flatten)]
+    pub makeup: MyMakeup,
+    /// the class the child missed
+    pub original: OriginalClass,
+    /// the credit this makeup created, if it was shorter (M4)
+    pub credit: Option<CreatedCredit>,
+}
+
+#[utoipa::path(get, path = "/api/v1/makeup/{id}", tag = "makeup", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<MakeupDetail>)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Reply<MakeupDetail>, ApiError> {
+    let m = owned_makeup(&state, parent, id).await?;
+    let tz = state.config.club_tz();
+    let settings = db::settings::all_layers(&state.pool)
+        .await?
+        .resolve(&m.course_type, m.course_id);
+    let credit = db::makeup::credit_of_makeup(&state.pool, id)
+        .await?
+        .map(|c| CreatedCredit {
+            credit_id: c.id,
+            minutes: c.compensation_minutes,
+            remaining_minutes: c.remaining_minutes,
+            expires_at: in_club_time(c.expiry_time, tz),
+            status: c.status,
+        });
+    let original = OriginalClass {
+        booking_id: m.original_booking_id,
+        course_name: m.original_course_name.clone(),
+        booking_date: m.original_date,
+        starts_at: m.original_starts_at.map(|t| in_club_time(t, tz)),
+    };
+    Ok(Reply::ok(MakeupDetail {
+        makeup: my_makeup(m, settings, tz),
+        original,
+        credit,
+    }))
+}
+
+/// The owner's makeup: 404 unknown, 403 someone else's.
+async fn owned_makeup(
+    state: &AppState,
+    parent: Parent,
+    id: i64,
+) -> Result<db::makeup::MakeupRow, ApiError> {
+    let m = db::makeup::makeup(&state.pool, id)
+        .await?
+        .ok_or(ApiError::not_found("补课记录"))?;
+    if m.user_id != parent.user_id {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(m)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -322,12 +516,7 @@ pub async fn cancel(
     parent: Parent,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Reply<Cancelled>, ApiError> {
-    let m = db::makeup::makeup(&state.pool, id)
-        .await?
-        .ok_or(ApiError::not_found("补课记录"))?;
-    if m.user_id != parent.user_id {
-        return Err(ApiError::Forbidden);
-    }
+    let m = owned_makeup(&state, parent, id).await?;
     let not_cancellable = || ApiError::conflict(codes::CONFLICT, "该补课已取消或已结束");
     let Some(workflow_id) = m.workflow_id.filter(|_| m.status == "confirmed") else {
         return Err(not_cancellable());

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod bookings;
 pub mod camps;
+pub mod club;
 pub mod compensation;
 pub mod health;
 pub mod makeup;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/profiles",
             get(profiles::list).post(profiles::create),
         )
+        .route("/api/v1/club", get(club::show))
         .route("/api/v1/sessions", get(sessions::list))
         .route("/api/v1/bookings", get(bookings::mine).post(bookings::book))
         .route("/api/v1/bookings/{id}/cancel", post(bookings::cancel))
@@ -52,10 +54,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/makeup/available", get(makeup::available))
         .route("/api/v1/makeup/book", post(makeup::book))
         .route("/api/v1/makeup/my", get(makeup::mine))
+        .route("/api/v1/makeup/{id}", get(makeup::detail))
         .route("/api/v1/makeup/{id}/cancel", delete(makeup::cancel))
         .route("/api/v1/compensation/balance", get(compensation::balance))
         .route("/api/v1/compensation/history", get(compensation::history))
         .route("/api/v1/notifications", get(notifications::list))
+        .route(
+            "/api/v1/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
+        .route(
+            "/api/v1/notifications/{id}/read",
+            post(notifications::mark_read),
+        )
         .route(
             "/api/v1/notifications/grants",
             post(notifications::record_grants),

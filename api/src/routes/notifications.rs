@@ -1,14 +1,16 @@
 //! The in-app notification centre (N2).
 
 use crate::auth::extract::Parent;
-use crate::envelope::{Envelope, Items, Reply};
+use crate::db;
+use crate::envelope::{Envelope, Reply};
 use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::routes::sessions::in_club_time;
 use crate::state::AppState;
 use axum::extract::State;
-use chrono::{DateTime, FixedOffset, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationItem {
@@ -25,47 +27,132 @@ pub struct NotificationItem {
     pub created_at: DateTime<FixedOffset>,
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    kind: String,
-    title: String,
-    body: String,
-    data: Option<String>,
-    read_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// 1-based, default 1
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// 1–50, default 20
+    #[param(minimum = 1, maximum = 50)]
+    pub page_size: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])),
-    responses((status = 200, description = "newest first", body = Envelope<Items<NotificationItem>>)))]
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationPage {
+    pub items: Vec<NotificationItem>,
+    pub page: u32,
+    pub page_size: u32,
+    pub total: i64,
+    pub unread_count: i64,
+}
+
+const MAX_PAGE_SIZE: u32 = 50;
+
+/// `(page, page_size)` with defaults and limits.
+fn paging(q: &PageQuery) -> Result<(u32, u32), ApiError> {
+    let page = q.page.unwrap_or(1);
+    let size = q.page_size.unwrap_or(20);
+    if page == 0 || page > 100_000 {
+        return Err(ApiError::invalid("page", "page 应为 1 起的页码"));
+    }
+    if size == 0 || size > MAX_PAGE_SIZE {
+        return Err(ApiError::invalid(
+            "page_size",
+            format!("page_size 应为 1–{MAX_PAGE_SIZE}"),
+        ));
+    }
+    Ok((page, size))
+}
+
+fn item(r: db::notifications::NotificationRow, tz: chrono_tz::Tz) -> NotificationItem {
+    NotificationItem {
+        id: r.id,
+        kind: r.kind,
+        title: r.title,
+        body: r.body,
+        data: r
+            .data
+            .and_then(|d| serde_json::from_str(&d).ok())
+            .unwrap_or(serde_json::Value::Null),
+        read: r.read_at.is_some(),
+        created_at: in_club_time(r.created_at, tz),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, description = "newest first", body = Envelope<NotificationPage>)))]
 pub async fn list(
     State(state): State<AppState>,
     parent: Parent,
-) -> Result<Reply<Items<NotificationItem>>, ApiError> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, type AS kind, title, body, data, read_at, created_at FROM notification
-          WHERE user_id = ? ORDER BY id DESC LIMIT 100",
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Reply<NotificationPage>, ApiError> {
+    let (page, page_size) = paging(&q)?;
+    let rows = db::notifications::page(
+        &state.pool,
+        parent.user_id,
+        (page - 1) * page_size,
+        page_size,
     )
-    .bind(parent.user_id)
-    .fetch_all(&state.pool)
     .await?;
+    let (total, unread_count) = db::notifications::counts(&state.pool, parent.user_id).await?;
     let tz = state.config.club_tz();
-    let items = rows
-        .into_iter()
-        .map(|r| NotificationItem {
-            id: r.id,
-            kind: r.kind,
-            title: r.title,
-            body: r.body,
-            data: r
-                .data
-                .and_then(|d| serde_json::from_str(&d).ok())
-                .unwrap_or(serde_json::Value::Null),
-            read: r.read_at.is_some(),
-            created_at: in_club_time(r.created_at, tz),
-        })
-        .collect();
-    Ok(Reply::ok(Items { items }))
+    Ok(Reply::ok(NotificationPage {
+        items: rows.into_iter().map(|r| item(r, tz)).collect(),
+        page,
+        page_size,
+        total,
+        unread_count,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkedRead {
+    pub id: i64,
+    pub read: bool,
+    pub unread_count: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Envelope<MarkedRead>)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    parent: Parent,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Reply<MarkedRead>, ApiError> {
+    match db::notifications::owner(&state.pool, id).await? {
+        None => return Err(ApiError::not_found("消息")),
+        Some(owner) if owner != parent.user_id => return Err(ApiError::Forbidden),
+        Some(_) => {}
+    }
+    db::notifications::mark_read(&state.pool, id, db::now_millis()).await?;
+    let (_, unread_count) = db::notifications::counts(&state.pool, parent.user_id).await?;
+    Ok(Reply::ok(MarkedRead {
+        id,
+        read: true,
+        unread_count,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllRead {
+    pub updated: u64,
+    pub unread_count: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = Envelope<AllRead>)))]
+pub async fn mark_all_read(
+    State(state): State<AppState>,
+    parent: Parent,
+) -> Result<Reply<AllRead>, ApiError> {
+    let updated =
+        db::notifications::mark_all_read(&state.pool, parent.user_id, db::now_millis()).await?;
+    let (_, unread_count) = db::notifications::counts(&state.pool, parent.user_id).await?;
+    Ok(Reply::ok(AllRead {
+        updated,
+        unread_count,
+    })
+    .message("已全部标为已读"))
 }
 
 #[derive(Debug, serde::Deserialize, ToSchema)]

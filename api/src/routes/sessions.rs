@@ -5,6 +5,7 @@ use crate::db;
 use crate::envelope::{Envelope, Items, Reply};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
+use crate::routes::club::Rules;
 use crate::session::{self, Session};
 use crate::state::AppState;
 use axum::extract::State;
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use workflows::SessionKey;
-use workflows::settings::ClassSettings;
+use workflows::rules::seats::SeatCount;
 
 const MAX_RANGE_DAYS: i64 = 62;
 
@@ -44,11 +45,18 @@ pub struct SessionItem {
     pub location: String,
     pub booked: u32,
     pub capacity: u32,
+    /// capacity − booked − seats held by open offers (they belong to the waitlist), ≥ 0
+    pub seats_left: u32,
+    /// `seats_left == 0`: book through the waitlist
     pub is_full: bool,
     pub waitlist_count: u32,
     pub waitlist_capacity: u32,
     /// false once the waitlist cutoff has passed
     pub waitlist_open: bool,
+    /// class start − the cutoff ★: when the waitlist closes and offers stop
+    pub cutoff_at: DateTime<FixedOffset>,
+    /// the ★ settings in force for this course
+    pub rules: Rules,
     pub mine: Vec<Mine>,
 }
 
@@ -131,7 +139,7 @@ pub async fn session_items(
     let now = Utc::now();
     let schedules = db::sessions::schedules(&state.pool, course_type).await?;
     let counts = db::sessions::range_counts(&state.pool, from, to).await?;
-    let (by_type, by_course) = db::settings::all_layers(&state.pool).await?;
+    let layers = db::settings::all_layers(&state.pool).await?;
     let mut mine: HashMap<SessionKey, Vec<Mine>> = HashMap::new();
     for (profile_id, booking_id, key) in
         db::bookings::parent_seats(&state.pool, parent.user_id, from, to).await?
@@ -166,24 +174,19 @@ pub async fn session_items(
 
     let mut items = Vec::new();
     for schedule in schedules {
-        let settings = ClassSettings::resolve(
-            &by_type
-                .get(&schedule.course_type)
-                .copied()
-                .unwrap_or_default(),
-            &by_course
-                .get(&schedule.course_id)
-                .copied()
-                .unwrap_or_default(),
-        );
+        let settings = layers.resolve(&schedule.course_type, schedule.course_id);
         for date in dates_on_weekday(from, to, schedule.weekday) {
             let s: Session = session::of_schedule(schedule.clone(), date, tz)?;
-            let booked = counts.booked.get(&s.key).copied().unwrap_or(0);
-            let capacity = counts
-                .capacity_override
-                .get(&s.key)
-                .copied()
-                .unwrap_or(u32::try_from(schedule.capacity).unwrap_or(0));
+            let seats = SeatCount {
+                capacity: counts
+                    .capacity_override
+                    .get(&s.key)
+                    .copied()
+                    .unwrap_or(u32::try_from(schedule.capacity).unwrap_or(0)),
+                booked: counts.booked.get(&s.key).copied().unwrap_or(0),
+                held: counts.reserved.get(&s.key).copied().unwrap_or(0),
+            };
+            let cutoff_at = s.cutoff_at(&settings);
             items.push(SessionItem {
                 course_schedule_id: s.key.course_schedule_id,
                 booking_date: date,
@@ -196,12 +199,15 @@ pub async fn session_items(
                 starts_at: in_club_time(s.starts_at, tz),
                 coach: schedule.coach.clone(),
                 location: schedule.location.clone(),
-                booked,
-                capacity,
-                is_full: booked + counts.reserved.get(&s.key).copied().unwrap_or(0) >= capacity,
+                booked: seats.booked,
+                capacity: seats.capacity,
+                seats_left: seats.free(),
+                is_full: seats.is_full(),
                 waitlist_count: counts.waiting.get(&s.key).copied().unwrap_or(0),
                 waitlist_capacity: settings.waitlist_capacity,
-                waitlist_open: now < s.cutoff_at(&settings),
+                waitlist_open: now < cutoff_at,
+                cutoff_at: in_club_time(cutoff_at, tz),
+                rules: settings.into(),
                 mine: mine.remove(&s.key).unwrap_or_default(),
             });
         }

@@ -6,6 +6,7 @@ use crate::envelope::{Envelope, Items, Reply};
 use crate::error::{ApiError, codes, on_unique_violation};
 use crate::extract::{ApiJson, ApiPath};
 use crate::flows;
+use crate::routes::club::Rules;
 use crate::routes::profiles::ensure_owner;
 use crate::routes::sessions::in_club_time;
 use crate::session;
@@ -14,9 +15,12 @@ use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
+use workflows::rules::makeup::eligible;
+use workflows::rules::time::waitlist_cutoff;
 use workflows::rules::waitlist::{
     JoinRefusal, QueueSnapshot, check_join, estimated_wait_text, position_message,
 };
+use workflows::settings::ClassSettings;
 
 impl From<JoinRefusal> for ApiError {
     fn from(r: JoinRefusal) -> Self {
@@ -77,7 +81,7 @@ pub async fn join(
                 "该待补课记录已预约或已关闭",
             ));
         }
-        if p.course_type != s.schedule.course_type || s.schedule.level > p.level {
+        if !eligible(&p.facts(), &s.facts()) {
             return Err(ApiError::conflict(
                 codes::CONFLICT,
                 "补课课程需为同类型、同级或更低级别",
@@ -140,8 +144,13 @@ pub struct Entry {
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
     pub course_name: String,
-    pub starts_at: Option<DateTime<FixedOffset>>,
-    /// waiting | notified | confirmed | expired | cancelled
+    pub starts_at: DateTime<FixedOffset>,
+    /// class start − the cutoff ★: the queue closes and offers stop
+    pub cutoff_at: DateTime<FixedOffset>,
+    /// the ★ settings in force for this course
+    pub rules: Rules,
+    /// waiting | notified | confirmed | expired | cancelled. `notified` alone is not an offer:
+    /// only `offer` (non-null) means there is a seat to confirm now
     pub status: String,
     /// 1-based, contiguous; null once the entry left the queue
     pub position: Option<i64>,
@@ -164,16 +173,16 @@ pub struct OfferView {
     pub offer_workflow_id: String,
 }
 
-fn entry_view(e: EntryRow, state: &AppState, offers: &[db::offers::OpenOfferRow]) -> Entry {
-    let tz = state.config.club_tz();
-    let estimated = match (e.position, e.starts_at) {
-        (Some(p), Some(start)) => Some(estimated_wait_text(
-            u32::try_from(p).unwrap_or(u32::MAX),
-            Utc::now(),
-            start,
-        )),
-        _ => None,
-    };
+fn entry_view(
+    e: EntryRow,
+    tz: chrono_tz::Tz,
+    settings: ClassSettings,
+    offers: &[db::offers::OpenOfferRow],
+) -> Entry {
+    let cutoff_at = waitlist_cutoff(e.starts_at, settings.cutoff_seconds);
+    let estimated = e
+        .position
+        .map(|p| estimated_wait_text(u32::try_from(p).unwrap_or(u32::MAX), Utc::now(), cutoff_at));
     Entry {
         waitlist_id: e.id,
         profile_id: e.profile_id,
@@ -181,7 +190,9 @@ fn entry_view(e: EntryRow, state: &AppState, offers: &[db::offers::OpenOfferRow]
         course_schedule_id: e.course_schedule_id,
         booking_date: e.booking_date,
         course_name: e.course_name,
-        starts_at: e.starts_at.map(|t| in_club_time(t, tz)),
+        starts_at: in_club_time(e.starts_at, tz),
+        cutoff_at: in_club_time(cutoff_at, tz),
+        rules: settings.into(),
         status: e.status,
         position: e.position,
         waitlist_count: e.waitlist_count,
@@ -208,10 +219,15 @@ pub async fn mine(
 ) -> Result<Reply<Items<Entry>>, ApiError> {
     let rows = db::waitlist::of_parent(&state.pool, parent.user_id).await?;
     let offers = db::offers::open_offers_of_parent(&state.pool, parent.user_id).await?;
+    let layers = db::settings::all_layers(&state.pool).await?;
+    let tz = state.config.club_tz();
     Ok(Reply::ok(Items {
         items: rows
             .into_iter()
-            .map(|e| entry_view(e, &state, &offers))
+            .map(|e| {
+                let settings = layers.resolve(&e.course_type, e.course_id);
+                entry_view(e, tz, settings, &offers)
+            })
             .collect(),
     }))
 }

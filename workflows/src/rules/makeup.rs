@@ -69,6 +69,71 @@ pub fn hint(d: i64) -> String {
     }
 }
 
+/// What M2 compares between the class a child missed and a makeup candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassFacts<'a> {
+    pub course_type: &'a str,
+    pub level: i8,
+    pub duration_minutes: u32,
+    pub coach: &'a str,
+    pub location: &'a str,
+}
+
+/// M2: a makeup must be the same course type and the same or a lower level.
+pub fn eligible(original: &ClassFacts<'_>, candidate: &ClassFacts<'_>) -> bool {
+    candidate.course_type == original.course_type && candidate.level <= original.level
+}
+
+/// How well a candidate fits the missed class (the 匹配度 line of the makeup picker).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchInfo {
+    pub same_type: bool,
+    /// original − candidate level (0 = same level)
+    pub level_difference: i32,
+    /// original − candidate minutes (positive: shorter)
+    pub duration_difference: i64,
+    pub same_coach: bool,
+    pub same_location: bool,
+    /// e.g. `同类型 · 同级别 · 时长相同 · 同一教练`
+    pub label: String,
+}
+
+pub fn match_info(original: &ClassFacts<'_>, candidate: &ClassFacts<'_>) -> MatchInfo {
+    let level_difference = i32::from(original.level) - i32::from(candidate.level);
+    let (d, _) = duration_difference(original.duration_minutes, candidate.duration_minutes);
+    let same_coach = original.coach == candidate.coach;
+    let same_location = original.location == candidate.location;
+    let mut parts = vec![if candidate.course_type == original.course_type {
+        "同类型".to_string()
+    } else {
+        "不同类型".to_string()
+    }];
+    parts.push(match level_difference {
+        0 => "同级别".to_string(),
+        n if n > 0 => format!("低{n}级"),
+        n => format!("高{}级", -n),
+    });
+    parts.push(match d {
+        0 => "时长相同".to_string(),
+        d if d > 0 => format!("短{d}分钟"),
+        d => format!("长{}分钟", -d),
+    });
+    if same_coach {
+        parts.push("同一教练".to_string());
+    }
+    if same_location {
+        parts.push("同一场馆".to_string());
+    }
+    MatchInfo {
+        same_type: candidate.course_type == original.course_type,
+        level_difference,
+        duration_difference: d,
+        same_coach,
+        same_location,
+        label: parts.join(" · "),
+    }
+}
+
 /// One credit as the spender sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Credit {
@@ -103,6 +168,38 @@ pub fn spend_plan(credits: &[Credit], needed: u32) -> Option<Vec<(i64, u32)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn class<'a>(course_type: &'a str, level: i8, minutes: u32, coach: &'a str) -> ClassFacts<'a> {
+        ClassFacts {
+            course_type,
+            level,
+            duration_minutes: minutes,
+            coach,
+            location: "浦东馆",
+        }
+    }
+
+    #[test]
+    fn a_makeup_is_the_same_type_and_the_same_or_a_lower_level() {
+        let missed = class("group", 3, 90, "王");
+        assert!(eligible(&missed, &class("group", 3, 60, "李")));
+        assert!(eligible(&missed, &class("group", 1, 120, "李")));
+        assert!(!eligible(&missed, &class("group", 4, 90, "王")));
+        assert!(!eligible(&missed, &class("vip", 3, 90, "王")));
+    }
+
+    #[test]
+    fn the_match_line_says_what_differs() {
+        let missed = class("group", 3, 90, "王");
+        assert_eq!(
+            match_info(&missed, &class("group", 3, 90, "王")).label,
+            "同类型 · 同级别 · 时长相同 · 同一教练 · 同一场馆"
+        );
+        let m = match_info(&missed, &class("group", 2, 60, "李"));
+        assert_eq!(m.label, "同类型 · 低1级 · 短30分钟 · 同一场馆");
+        assert_eq!((m.level_difference, m.duration_difference), (1, 30));
+        assert!(!m.same_coach && m.same_location);
+    }
 
     #[test]
     fn differences_classify_as_the_seed_says() {

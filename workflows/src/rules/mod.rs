@@ -4,5 +4,6 @@ pub mod camp;
 pub mod makeup;
 pub mod offer;
 pub mod payment;
+pub mod seats;
 pub mod time;
 pub mod waitlist;
