@@ -9,7 +9,7 @@ mod proxy;
 mod temporal_server;
 
 pub use app::{Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with};
-pub use pay_app::{CampSpec, PROJECT, PayApp, free_port, pay_env, spawn_pay_app, spawn_pay_app_with};
+pub use pay_app::{CampSpec, PROJECT, PayApp, spawn_pay_app, spawn_pay_app_with};
 pub use proxy::TcpProxy;
 
 /// `host:port` of the MySQL/MariaDB server the tests use.

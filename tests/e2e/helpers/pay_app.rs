@@ -16,6 +16,8 @@ use workflows::refund::{RefundState, RefundWorkflow};
 
 pub struct PayApp {
     pub app: TestApp,
+    /// The settings that point at the fakes (for worker processes a test starts itself).
+    pub env: HashMap<&'static str, String>,
     pub pay: FakeWechatPay,
     pub community: FakeCommunity,
 }
@@ -69,9 +71,10 @@ pub async fn spawn_pay_app_with(extra: &[(&'static str, &str)], with_worker: boo
     for (k, v) in extra {
         env.insert(k, v.to_string());
     }
-    let app = spawn_app_with(env, with_worker).await;
+    let app = spawn_app_with(env.clone(), with_worker).await;
     PayApp {
         app,
+        env,
         pay,
         community,
     }
@@ -138,6 +141,29 @@ impl PayApp {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         (id, starts_at)
+    }
+
+    /// Waits for `camp/{id}` to draw up its refund list.
+    pub async fn camp_result(&self, camp: i64) -> workflows::camp::RefundList {
+        self.temporal
+            .get_workflow_handle::<workflows::CampWorkflow>(format!("camp/{camp}"))
+            .get_result(WorkflowGetResultOptions::default())
+            .await
+            .expect("the camp workflow completes")
+    }
+
+    /// A member enrols and pays (notice delivered); returns (parent, out_trade_no, enrolment id).
+    pub async fn enrol_and_pay(&self, code: &str, camp: i64, who: Value) -> (super::Parent, String, i64) {
+        let p = self.parent(code).await;
+        let (status, body) = self.enrol(&p.token, camp, who).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let no = body["data"]["out_trade_no"].as_str().unwrap().to_string();
+        self.pay
+            .pay_with(&body["data"]["payment"], super::fake_wechatpay::NoticeMode::Deliver)
+            .await
+            .expect("paid");
+        assert_eq!(self.payment_result(&no).await.state, workflows::payment::PayState::Paid);
+        (p, no, body["data"]["enrolment_id"].as_i64().unwrap())
     }
 
     pub async fn enrol(&self, token: &str, camp: i64, who: Value) -> (StatusCode, Value) {
