@@ -168,3 +168,96 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
     assert_eq!(ids.iter().filter(|i| i.starts_with("pay/")).count(), 4, "{ids:?}");
     assert_eq!(ids.iter().filter(|i| i.starts_with("refund/")).count(), 3, "{ids:?}");
 }
+
+/// Starts a workflow through the raw gRPC API with the server's per-workflow time skipping
+/// (not in the SDK's start options; the test server runs with
+/// `frontend.WorkflowTimeSkippingEnabled=true`).
+async fn start_time_skipping<T: serde::Serialize>(
+    app: &crate::helpers::PayApp,
+    workflow_type: &str,
+    workflow_id: &str,
+    input: &T,
+) {
+    use std::collections::HashMap;
+    use temporalio_common::protos::temporal::api::common::v1::{
+        Payload, Payloads, TimeSkippingConfig, WorkflowType,
+    };
+    use temporalio_common::protos::temporal::api::taskqueue::v1::TaskQueue;
+    use temporalio_common::protos::temporal::api::workflowservice::v1::StartWorkflowExecutionRequest;
+    let payload = Payload {
+        metadata: HashMap::from([("encoding".to_string(), b"json/plain".to_vec())]),
+        data: serde_json::to_vec(input).unwrap(),
+        ..Default::default()
+    };
+    let request = StartWorkflowExecutionRequest {
+        namespace: app.config.common.temporal.namespace.clone(),
+        workflow_id: workflow_id.to_string(),
+        workflow_type: Some(WorkflowType {
+            name: workflow_type.to_string(),
+        }),
+        task_queue: Some(TaskQueue {
+            name: app.config.common.temporal.task_queue.clone(),
+            kind: 1,
+            ..Default::default()
+        }),
+        input: Some(Payloads {
+            payloads: vec![payload],
+        }),
+        request_id: uuid::Uuid::new_v4().to_string(),
+        time_skipping_config: Some(TimeSkippingConfig {
+            enabled: true,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mut service = app.temporal.connection().workflow_service();
+    service
+        .start_workflow_execution(temporalio_client::tonic::Request::new(request))
+        .await
+        .expect("the dev server accepts a time-skipping start");
+}
+
+#[tokio::test]
+async fn a_real_two_day_camp_runs_its_nightly_timers_through_server_time_skipping() {
+    let app = spawn_pay_app(&[]).await;
+    // Real days: 01:00 syncs, the 10:00 reminder, the 02:00 refund list, starting in 2 h.
+    let (camp, starts_at) = app
+        .camp(CampSpec {
+            days: 2,
+            starts_in: Duration::hours(2),
+            required_days: 2,
+            ..Default::default()
+        })
+        .await;
+    let (p, _, _) = app
+        .enrol_and_pay("m1", camp, json!({"community_user_id": "3001"}))
+        .await;
+    for d in 0..2 {
+        app.community.checkin(
+            PROJECT,
+            3001,
+            "夜跑",
+            starts_at + Duration::days(d) + Duration::hours(20),
+        );
+    }
+    let input = workflows::camp::CampInput {
+        camp_id: camp,
+        timing: workflows::rules::camp::CampTiming::daily(starts_at, 2),
+        required_days: 2,
+    };
+    let workflow_id = format!("camp-time-skipped/{camp}");
+    let started = std::time::Instant::now();
+    start_time_skipping(&app, "CampWorkflow", &workflow_id, &input).await;
+    let list = app
+        .temporal
+        .get_workflow_handle::<workflows::CampWorkflow>(workflow_id)
+        .get_result(temporalio_client::WorkflowGetResultOptions::default())
+        .await
+        .expect("the time-skipped camp completes");
+    println!("a 2-day camp (2 syncs, reminder, refund list) ran in {:?}", started.elapsed());
+    assert_eq!(list.eligible, 1, "{list:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert!(app.notification_types(&p.token).await.contains(&"camp_ending".to_string()));
+    let (_, me) = app.get(&format!("/api/v1/camps/{camp}/me"), &p.token).await;
+    assert_eq!((me["data"]["verdict"].as_str(), me["data"]["checkin_days"].as_i64()), (Some("eligible"), Some(2)));
+}
