@@ -22,8 +22,8 @@ pub struct PayTiming {
     pub settings: workflows::payment::PaySettings,
 }
 
-fn read_file(env: &Env<'_>, key: &str) -> Option<String> {
-    let path = env.get(key)?;
+fn read_file(env: &Env<'_>, key: &str, path: Option<String>) -> Option<String> {
+    let path = path?;
     std::fs::read_to_string(&path)
         .map_err(|e| env.problem(format!("{key}: cannot read {path:?} ({e})")))
         .ok()
@@ -32,7 +32,8 @@ fn read_file(env: &Env<'_>, key: &str) -> Option<String> {
 impl PayNoticeConfig {
     fn read(env: &Env<'_>) -> Option<Self> {
         let key_file = env.get("WECHATPAY_APIV3_KEY_FILE")?;
-        let apiv3_key = read_file(env, "WECHATPAY_APIV3_KEY_FILE").unwrap_or_default();
+        let apiv3_key = read_file(env, "WECHATPAY_APIV3_KEY_FILE", Some(key_file.clone()))
+            .unwrap_or_default();
         if apiv3_key.trim().len() != 32 {
             env.problem(format!(
                 "WECHATPAY_APIV3_KEY_FILE: {key_file:?} must hold the 32-character APIv3 key"
@@ -49,7 +50,9 @@ impl PayNoticeConfig {
                 );
                 String::new()
             },
-            |_| read_file(env, "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE").unwrap_or_default(),
+            |path| {
+                read_file(env, "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", Some(path)).unwrap_or_default()
+            },
         );
         Some(Self {
             apiv3_key: Secret::new(apiv3_key.trim()),

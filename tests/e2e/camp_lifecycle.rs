@@ -254,7 +254,7 @@ async fn a_real_two_day_camp_runs_its_nightly_timers_through_server_time_skippin
         .get_result(temporalio_client::WorkflowGetResultOptions::default())
         .await
         .expect("the time-skipped camp completes");
-    println!("a 2-day camp (2 syncs, reminder, refund list) ran in {:?}", started.elapsed());
+    eprintln!("a 2-day camp (2 syncs, reminder, refund list) ran in {:?}", started.elapsed());
     assert_eq!(list.eligible, 1, "{list:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
     assert!(app.notification_types(&p.token).await.contains(&"camp_ending".to_string()));

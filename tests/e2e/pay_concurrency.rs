@@ -39,7 +39,7 @@ async fn a_hundred_members_racing_for_the_last_five_seats_never_oversell() {
         .iter()
         .filter(|(s, b)| *s == StatusCode::CONFLICT && b["code"] == 40920)
         .count();
-    println!("100 concurrent enrolments answered in {took:?}: {} won, {full} full", won.len());
+    eprintln!("100 concurrent enrolments answered in {took:?}: {} won, {full} full", won.len());
     assert_eq!(won.len(), 5, "{answers:?}");
     assert_eq!(full, 95);
     let (held,): (i64,) = sqlx::query_as(
@@ -118,7 +118,7 @@ async fn killing_the_worker_mid_payment_hands_the_payment_to_another_worker() {
         .unwrap();
     let outcome = app.payment_result(&no).await;
     let took = started.elapsed();
-    println!("payment settled by the surviving worker {took:?} after the notice");
+    eprintln!("payment settled by the surviving worker {took:?} after the notice");
     assert_eq!(outcome.state, PayState::Paid);
     assert!(took < Duration::from_secs(15), "{took:?}");
     assert_eq!(app.payment_row(&no).await, ("paid".into(), 9900, 0));

@@ -26,8 +26,8 @@ pub struct CommunityConfig {
     pub access_token: Secret,
 }
 
-fn read_file(env: &Env<'_>, key: &str) -> Option<String> {
-    let path = env.get(key)?;
+fn read_file(env: &Env<'_>, key: &str, path: Option<String>) -> Option<String> {
+    let path = path?;
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(e) => {
@@ -42,8 +42,8 @@ impl WechatPayConfig {
     /// it, every other value is required.
     fn read(env: &Env<'_>, wechat: &WechatApp) -> Option<Self> {
         let mchid = env.get("WECHATPAY_MCHID")?;
-        let need = |key: &str| {
-            env.get(key).or_else(|| {
+        let need = |key: &str, value: Option<String>| {
+            value.or_else(|| {
                 env.problem(format!("{key}: required with WECHATPAY_MCHID"));
                 None
             })
@@ -51,17 +51,30 @@ impl WechatPayConfig {
         let appid = env
             .get("WECHATPAY_APPID")
             .or_else(|| wechat.credentials.as_ref().map(|c| c.appid.clone()))
-            .or_else(|| need("WECHATPAY_APPID"));
-        let merchant_serial = need("WECHATPAY_MERCHANT_SERIAL");
-        let platform_serial = need("WECHATPAY_PLATFORM_SERIAL");
-        let notify_url = need("WECHATPAY_NOTIFY_URL").and_then(|u| {
+            .or_else(|| need("WECHATPAY_APPID", None));
+        let merchant_serial = need(
+            "WECHATPAY_MERCHANT_SERIAL",
+            env.get("WECHATPAY_MERCHANT_SERIAL"),
+        );
+        let platform_serial = need(
+            "WECHATPAY_PLATFORM_SERIAL",
+            env.get("WECHATPAY_PLATFORM_SERIAL"),
+        );
+        let notify_url = need("WECHATPAY_NOTIFY_URL", env.get("WECHATPAY_NOTIFY_URL")).and_then(|u| {
             Url::parse(&u)
                 .map_err(|e| env.problem(format!("WECHATPAY_NOTIFY_URL: {u:?} is not a URL ({e})")))
                 .ok()
         });
-        let key = need("WECHATPAY_MERCHANT_KEY_FILE").and(read_file(env, "WECHATPAY_MERCHANT_KEY_FILE"));
-        let platform = need("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE")
-            .and(read_file(env, "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE"));
+        let key_path = need(
+            "WECHATPAY_MERCHANT_KEY_FILE",
+            env.get("WECHATPAY_MERCHANT_KEY_FILE"),
+        );
+        let key = read_file(env, "WECHATPAY_MERCHANT_KEY_FILE", key_path);
+        let platform_path = need(
+            "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+            env.get("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE"),
+        );
+        let platform = read_file(env, "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", platform_path);
         let api_base = env.url("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com/");
         Some(Self {
             api_base,
