@@ -32,8 +32,8 @@ fn read_file(env: &Env<'_>, key: &str, path: Option<String>) -> Option<String> {
 impl PayNoticeConfig {
     fn read(env: &Env<'_>) -> Option<Self> {
         let key_file = env.get("WECHATPAY_APIV3_KEY_FILE")?;
-        let apiv3_key = read_file(env, "WECHATPAY_APIV3_KEY_FILE", Some(key_file.clone()))
-            .unwrap_or_default();
+        let apiv3_key =
+            read_file(env, "WECHATPAY_APIV3_KEY_FILE", Some(key_file.clone())).unwrap_or_default();
         if apiv3_key.trim().len() != 32 {
             env.problem(format!(
                 "WECHATPAY_APIV3_KEY_FILE: {key_file:?} must hold the 32-character APIv3 key"
@@ -66,8 +66,11 @@ impl PayNoticeConfig {
 impl PayTiming {
     fn read(env: &Env<'_>) -> Self {
         let d = workflows::payment::PaySettings::default();
-        let deadline_seconds: u32 =
-            env.parse("PAY_DEADLINE_SECONDS", d.deadline_seconds, "seconds (60–7200)");
+        let deadline_seconds: u32 = env.parse(
+            "PAY_DEADLINE_SECONDS",
+            d.deadline_seconds,
+            "seconds (60–7200)",
+        );
         if !(1..=7200).contains(&deadline_seconds) {
             env.problem("PAY_DEADLINE_SECONDS: expected 1–7200 seconds");
         }

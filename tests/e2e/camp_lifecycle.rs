@@ -23,10 +23,16 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
             ..Default::default()
         })
         .await;
-    let at = |d: i64, ms: i64| starts_at + Duration::seconds(d * i64::from(day)) + Duration::milliseconds(ms);
+    let at = |d: i64, ms: i64| {
+        starts_at + Duration::seconds(d * i64::from(day)) + Duration::milliseconds(ms)
+    };
 
     let (a, a_no, a_id) = app
-        .enrol_and_pay("a", camp, json!({"community_user_id": "2001", "community_nickname": "阿甲"}))
+        .enrol_and_pay(
+            "a",
+            camp,
+            json!({"community_user_id": "2001", "community_nickname": "阿甲"}),
+        )
         .await;
     let (b, _, b_id) = app
         .enrol_and_pay("b", camp, json!({"community_nickname": "跑步的猫"}))
@@ -57,7 +63,11 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
         (2, 1, 1),
         "{list:?}"
     );
-    assert!(app.notification_types(&a.token).await.contains(&"camp_ending".to_string()));
+    assert!(
+        app.notification_types(&a.token)
+            .await
+            .contains(&"camp_ending".to_string())
+    );
 
     let admin = app.admin().await;
     let (_, refunds) = app
@@ -74,14 +84,27 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
     };
     let ea = by_id(&refunds, a_id);
     assert_eq!(
-        (ea["verdict"].as_str(), ea["checkin_days"].as_i64(), ea["match_confidence"].as_i64()),
+        (
+            ea["verdict"].as_str(),
+            ea["checkin_days"].as_i64(),
+            ea["match_confidence"].as_i64()
+        ),
         (Some("eligible"), Some(3), Some(100))
     );
     let eb = by_id(&refunds, b_id);
-    assert_eq!((eb["verdict"].as_str(), eb["match_confidence"].as_i64()), (Some("eligible"), Some(66)));
+    assert_eq!(
+        (eb["verdict"].as_str(), eb["match_confidence"].as_i64()),
+        (Some("eligible"), Some(66))
+    );
     assert_eq!(by_id(&refunds, c_id)["verdict"], "unmatched");
     assert_eq!(by_id(&refunds, d_id)["verdict"], "not_eligible");
-    assert!(refunds["data"]["items"].as_array().unwrap().iter().all(|e| e["review"] == "pending"));
+    assert!(
+        refunds["data"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["review"] == "pending")
+    );
 
     // Staff match 老王 by hand, and import 丁's missing day (the CSV fallback).
     let (status, matched) = app
@@ -93,7 +116,10 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
         .await;
     assert_eq!(status, StatusCode::OK, "{matched}");
     assert_eq!(
-        (matched["data"]["verdict"].as_str(), matched["data"]["match_method"].as_str()),
+        (
+            matched["data"]["verdict"].as_str(),
+            matched["data"]["match_method"].as_str()
+        ),
         (Some("eligible"), Some("manual"))
     );
     let csv = format!(
@@ -103,7 +129,10 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
     );
     let res = app
         .http
-        .post(format!("{}/api/v1/admin/camps/{camp}/checkins/import", app.address))
+        .post(format!(
+            "{}/api/v1/admin/camps/{camp}/checkins/import",
+            app.address
+        ))
         .bearer_auth(&admin)
         .header("Content-Type", "text/csv")
         .body(csv)
@@ -111,8 +140,20 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
         .await
         .unwrap();
     let imported: Value = res.json().await.unwrap();
-    assert_eq!((imported["data"]["stored"].as_i64(), imported["data"]["outside"].as_i64()), (Some(1), Some(1)), "{imported}");
-    let (_, d) = app.get(&format!("/api/v1/admin/camps/{camp}/refunds?verdict=eligible"), &admin).await;
+    assert_eq!(
+        (
+            imported["data"]["stored"].as_i64(),
+            imported["data"]["outside"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{imported}"
+    );
+    let (_, d) = app
+        .get(
+            &format!("/api/v1/admin/camps/{camp}/refunds?verdict=eligible"),
+            &admin,
+        )
+        .await;
     assert_eq!(d["data"]["items"].as_array().unwrap().len(), 4, "{d}");
 
     // Batch review: three approved, one rejected.
@@ -154,7 +195,9 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
     }
     assert_eq!(app.payment_row(&a_no).await, ("paid".into(), 9900, 9900));
     for member in [&a, &b, &c] {
-        let (_, me) = app.get(&format!("/api/v1/camps/{camp}/me"), &member.token).await;
+        let (_, me) = app
+            .get(&format!("/api/v1/camps/{camp}/me"), &member.token)
+            .await;
         assert_eq!(me["data"]["refund_state"], "success", "{me}");
         assert_eq!(me["data"]["days_elapsed"], 3);
     }
@@ -165,8 +208,16 @@ async fn a_member_enrols_pays_checks_in_and_gets_the_deposit_back() {
         .listed(&format!("CampId={camp}"), &format!("refund/{}", started[2]))
         .await;
     assert!(ids.contains(&format!("camp/{camp}")), "{ids:?}");
-    assert_eq!(ids.iter().filter(|i| i.starts_with("pay/")).count(), 4, "{ids:?}");
-    assert_eq!(ids.iter().filter(|i| i.starts_with("refund/")).count(), 3, "{ids:?}");
+    assert_eq!(
+        ids.iter().filter(|i| i.starts_with("pay/")).count(),
+        4,
+        "{ids:?}"
+    );
+    assert_eq!(
+        ids.iter().filter(|i| i.starts_with("refund/")).count(),
+        3,
+        "{ids:?}"
+    );
 }
 
 /// Starts a workflow through the raw gRPC API with the server's per-workflow time skipping
@@ -254,10 +305,115 @@ async fn a_real_two_day_camp_runs_its_nightly_timers_through_server_time_skippin
         .get_result(temporalio_client::WorkflowGetResultOptions::default())
         .await
         .expect("the time-skipped camp completes");
-    eprintln!("a 2-day camp (2 syncs, reminder, refund list) ran in {:?}", started.elapsed());
+    eprintln!(
+        "a 2-day camp (2 syncs, reminder, refund list) ran in {:?}",
+        started.elapsed()
+    );
     assert_eq!(list.eligible, 1, "{list:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
-    assert!(app.notification_types(&p.token).await.contains(&"camp_ending".to_string()));
+    assert!(
+        app.notification_types(&p.token)
+            .await
+            .contains(&"camp_ending".to_string())
+    );
     let (_, me) = app.get(&format!("/api/v1/camps/{camp}/me"), &p.token).await;
-    assert_eq!((me["data"]["verdict"].as_str(), me["data"]["checkin_days"].as_i64()), (Some("eligible"), Some(2)));
+    assert_eq!(
+        (
+            me["data"]["verdict"].as_str(),
+            me["data"]["checkin_days"].as_i64()
+        ),
+        (Some("eligible"), Some(2))
+    );
+}
+
+#[tokio::test]
+async fn when_the_community_platform_is_down_the_camp_goes_on_and_staff_import_a_csv() {
+    let app = spawn_pay_app(&[]).await;
+    let (camp, starts_at) = app
+        .camp(CampSpec {
+            days: 1,
+            day_seconds: 3,
+            starts_in: Duration::seconds(2),
+            required_days: 1,
+            ..Default::default()
+        })
+        .await;
+    let (p, _, id) = app
+        .enrol_and_pay("m1", camp, json!({"community_user_id": "4001"}))
+        .await;
+    app.community.set_down(true);
+    // Both syncs (after the day, and the settlement's) fail after their retry budget.
+    let list = app.camp_result(camp).await;
+    assert_eq!(list.unmatched, 1, "{list:?}");
+    let status = app
+        .temporal
+        .get_workflow_handle::<workflows::CampWorkflow>(format!("camp/{camp}"))
+        .query(workflows::CampWorkflow::status, (), Default::default())
+        .await
+        .expect("status");
+    assert_eq!(
+        (status.syncs_done, status.syncs_failed),
+        (0, 2),
+        "{status:?}"
+    );
+    assert!(
+        app.community
+            .requests
+            .load(std::sync::atomic::Ordering::SeqCst)
+            > 2,
+        "retried"
+    );
+
+    // The seed's fallback: staff import the check-ins as CSV; the verdict follows.
+    let admin = app.admin().await;
+    let csv = format!(
+        "4001,夜跑者,{}\n",
+        (starts_at + Duration::seconds(1)).to_rfc3339()
+    );
+    let res = app
+        .http
+        .post(format!(
+            "{}/api/v1/admin/camps/{camp}/checkins/import",
+            app.address
+        ))
+        .bearer_auth(&admin)
+        .header("Content-Type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, me) = app.get(&format!("/api/v1/camps/{camp}/me"), &p.token).await;
+    assert_eq!(
+        (
+            me["data"]["verdict"].as_str(),
+            me["data"]["checkin_days"].as_i64(),
+            me["data"]["matched"].as_bool()
+        ),
+        (Some("eligible"), Some(1), Some(true)),
+        "{me}"
+    );
+    let bad = app
+        .http
+        .post(format!(
+            "{}/api/v1/admin/camps/{camp}/checkins/import",
+            app.address
+        ))
+        .bearer_auth(&admin)
+        .body("only,two")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bad.status(),
+        StatusCode::BAD_REQUEST,
+        "a malformed line is named, nothing stored"
+    );
+    let (_, list) = app
+        .get(
+            &format!("/api/v1/admin/camps/{camp}/refunds?verdict=eligible"),
+            &admin,
+        )
+        .await;
+    assert_eq!(list["data"]["items"][0]["id"], id);
 }

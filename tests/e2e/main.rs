@@ -5,16 +5,16 @@
 mod helpers;
 
 mod auth_and_ownership;
+mod camp_lifecycle;
 mod health;
 mod input_validation;
 mod makeup;
 mod offers;
+mod ops_queries;
+mod parent_app;
 mod pay_concurrency;
 mod pay_core;
 mod pay_refunds;
-mod camp_lifecycle;
-mod ops_queries;
-mod parent_app;
 mod replay;
 mod waitlist_cutoff;
 mod waitlist_queue;

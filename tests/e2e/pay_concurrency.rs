@@ -21,25 +21,37 @@ async fn a_hundred_members_racing_for_the_last_five_seats_never_oversell() {
         .await;
     // Three seats already taken (paid), five left.
     for i in 0..3 {
-        app.enrol_and_pay(&format!("early-{i}"), camp, json!({"wechat_nickname": "早"}))
-            .await;
+        app.enrol_and_pay(
+            &format!("early-{i}"),
+            camp,
+            json!({"wechat_nickname": "早"}),
+        )
+        .await;
     }
     let mut parents = Vec::new();
     for i in 0..100 {
         parents.push(app.parent(&format!("racer-{i}")).await);
     }
     let started = Instant::now();
-    let answers = futures::future::join_all(parents.iter().map(|p| {
-        app.enrol(&p.token, camp, json!({"community_nickname": "抢"}))
-    }))
+    let answers = futures::future::join_all(
+        parents
+            .iter()
+            .map(|p| app.enrol(&p.token, camp, json!({"community_nickname": "抢"}))),
+    )
     .await;
     let took = started.elapsed();
-    let won: Vec<_> = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).collect();
+    let won: Vec<_> = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .collect();
     let full = answers
         .iter()
         .filter(|(s, b)| *s == StatusCode::CONFLICT && b["code"] == 40920)
         .count();
-    eprintln!("100 concurrent enrolments answered in {took:?}: {} won, {full} full", won.len());
+    eprintln!(
+        "100 concurrent enrolments answered in {took:?}: {} won, {full} full",
+        won.len()
+    );
     assert_eq!(won.len(), 5, "{answers:?}");
     assert_eq!(full, 95);
     let (held,): (i64,) = sqlx::query_as(
@@ -56,7 +68,9 @@ async fn a_hundred_members_racing_for_the_last_five_seats_never_oversell() {
         .await
         .unwrap();
     assert_eq!(payments, 8);
-    let (_, view) = app.get(&format!("/api/v1/camps/{camp}"), &parents[0].token).await;
+    let (_, view) = app
+        .get(&format!("/api/v1/camps/{camp}"), &parents[0].token)
+        .await;
     assert_eq!(view["data"]["seats_left"], 0);
 }
 
@@ -64,10 +78,19 @@ async fn a_hundred_members_racing_for_the_last_five_seats_never_oversell() {
 async fn worker_process(app: &PayApp) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_e2e-worker"));
     cmd.env("APP_ENV", "development")
-        .env("DATABASE_URL", app.worker_config.common.database_url.expose())
-        .env("TEMPORAL_ADDRESS", app.config.common.temporal.address.as_str())
+        .env(
+            "DATABASE_URL",
+            app.worker_config.common.database_url.expose(),
+        )
+        .env(
+            "TEMPORAL_ADDRESS",
+            app.config.common.temporal.address.as_str(),
+        )
         .env("TEMPORAL_NAMESPACE", &app.config.common.temporal.namespace)
-        .env("TEMPORAL_TASK_QUEUE", &app.config.common.temporal.task_queue)
+        .env(
+            "TEMPORAL_TASK_QUEUE",
+            &app.config.common.temporal.task_queue,
+        )
         .env("CLUB_TZ", "Asia/Shanghai")
         .env("RUST_LOG", "info")
         .env("LOG_FORMAT", "json");
@@ -109,7 +132,10 @@ async fn killing_the_worker_mid_payment_hands_the_payment_to_another_worker() {
     let no = body["data"]["out_trade_no"].as_str().unwrap().to_string();
     // The payment waits on the first worker (cached, sticky) for the notice.
     let _second = worker_process(&app).await;
-    first.kill().await.expect("kill -9 the worker running the payment");
+    first
+        .kill()
+        .await
+        .expect("kill -9 the worker running the payment");
 
     let started = Instant::now();
     app.pay

@@ -24,8 +24,12 @@ async fn approved_deposit(app: &PayApp) -> (Parent, String, String, i64) {
     let (p, no, enrolment) = app
         .enrol_and_pay("m1", camp, json!({"community_user_id": "1001"}))
         .await;
-    app.community
-        .checkin(PROJECT, 1001, "跑者", starts_at + Duration::milliseconds(1500));
+    app.community.checkin(
+        PROJECT,
+        1001,
+        "跑者",
+        starts_at + Duration::milliseconds(1500),
+    );
     let list = app.camp_result(camp).await;
     assert_eq!(list.eligible, 1, "{list:?}");
     let admin = app.admin().await;
@@ -64,12 +68,19 @@ async fn an_approved_deposit_goes_back_and_the_member_sees_it() {
     let (_, me) = app.get(&format!("/api/v1/camps/{camp}/me"), &p.token).await;
     assert_eq!(me["data"]["refund_state"], "success", "{me}");
     assert_eq!(me["data"]["review"], "approved");
-    assert!(app.notification_types(&p.token).await.contains(&"camp_refund".to_string()));
+    assert!(
+        app.notification_types(&p.token)
+            .await
+            .contains(&"camp_refund".to_string())
+    );
     let refunds = app.pay.refunds();
     assert_eq!((refunds.len(), refunds[0].amount), (1, 9900));
     let id = format!("refund/{refund_no}");
     let found = app
-        .listed(&format!("RefundState=\"success\" AND CampId={camp} AND OrderNo=\"{no}\""), &id)
+        .listed(
+            &format!("RefundState=\"success\" AND CampId={camp} AND OrderNo=\"{no}\""),
+            &id,
+        )
         .await;
     assert_eq!(found, vec![id]);
 }
@@ -86,7 +97,15 @@ async fn a_refund_is_retried_with_the_same_number_and_refunded_once() {
         .calls()
         .into_iter()
         .filter(|c| c.path == "/v3/refund/domestic/refunds")
-        .map(|c| (c.status, c.body["out_refund_no"].as_str().unwrap_or_default().to_string()))
+        .map(|c| {
+            (
+                c.status,
+                c.body["out_refund_no"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         calls.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
@@ -115,7 +134,12 @@ async fn without_a_notice_the_refund_is_found_by_querying_on_the_back_off() {
         .filter(|c| c.path == format!("/v3/refund/domestic/refunds/{refund_no}"))
         .count();
     assert_eq!(queries, 3, "PROCESSING twice, then SUCCESS");
-    assert!(!app.pay.notices().iter().any(|n| n.event_type.starts_with("REFUND.")));
+    assert!(
+        !app.pay
+            .notices()
+            .iter()
+            .any(|n| n.event_type.starts_with("REFUND."))
+    );
 }
 
 #[tokio::test]
@@ -129,13 +153,24 @@ async fn an_abnormal_refund_is_recorded_for_ops_and_the_member_told() {
     let (p, no, refund_no, camp) = approved_deposit(&app).await;
     assert_eq!(app.refund_result(&refund_no).await, RefundState::Abnormal);
     assert_eq!(refund_state_of(&app, &refund_no).await, "abnormal");
-    assert_eq!(app.payment_row(&no).await, ("paid".into(), 9900, 0), "not refunded");
+    assert_eq!(
+        app.payment_row(&no).await,
+        ("paid".into(), 9900, 0),
+        "not refunded"
+    );
     let admin = app.admin().await;
     let (_, list) = app.get("/api/v1/admin/pay/anomalies", &admin).await;
-    assert_eq!(list["data"]["items"][0]["kind"], "refund_abnormal", "{list}");
+    assert_eq!(
+        list["data"]["items"][0]["kind"], "refund_abnormal",
+        "{list}"
+    );
     let (_, me) = app.get(&format!("/api/v1/camps/{camp}/me"), &p.token).await;
     assert_eq!(me["data"]["refund_state"], "abnormal");
-    assert!(app.notification_types(&p.token).await.contains(&"camp_refund".to_string()));
+    assert!(
+        app.notification_types(&p.token)
+            .await
+            .contains(&"camp_refund".to_string())
+    );
 }
 
 #[tokio::test]

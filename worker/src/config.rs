@@ -60,11 +60,14 @@ impl WechatPayConfig {
             "WECHATPAY_PLATFORM_SERIAL",
             env.get("WECHATPAY_PLATFORM_SERIAL"),
         );
-        let notify_url = need("WECHATPAY_NOTIFY_URL", env.get("WECHATPAY_NOTIFY_URL")).and_then(|u| {
-            Url::parse(&u)
-                .map_err(|e| env.problem(format!("WECHATPAY_NOTIFY_URL: {u:?} is not a URL ({e})")))
-                .ok()
-        });
+        let notify_url =
+            need("WECHATPAY_NOTIFY_URL", env.get("WECHATPAY_NOTIFY_URL")).and_then(|u| {
+                Url::parse(&u)
+                    .map_err(|e| {
+                        env.problem(format!("WECHATPAY_NOTIFY_URL: {u:?} is not a URL ({e})"))
+                    })
+                    .ok()
+            });
         let key_path = need(
             "WECHATPAY_MERCHANT_KEY_FILE",
             env.get("WECHATPAY_MERCHANT_KEY_FILE"),
@@ -129,10 +132,12 @@ impl WorkerConfig {
         }
         let state_default = if production { "formal" } else { "developer" };
         let wechat = WechatApp::read(&env, production);
-        let community = env.get("COMMUNITY_ACCESS_TOKEN").map(|token| CommunityConfig {
-            api_base: env.url("COMMUNITY_API_BASE", "https://api.zsxq.com/"),
-            access_token: Secret::new(token),
-        });
+        let community = env
+            .get("COMMUNITY_ACCESS_TOKEN")
+            .map(|token| CommunityConfig {
+                api_base: env.url("COMMUNITY_API_BASE", "https://api.zsxq.com/"),
+                access_token: Secret::new(token),
+            });
         let config = Self {
             metrics_addr: env.socket("WORKER_METRICS_ADDR", "127.0.0.1:9464"),
             wechat_pay: WechatPayConfig::read(&env, &wechat),
@@ -187,8 +192,11 @@ mod tests {
 
     #[test]
     fn wechat_pay_needs_every_merchant_setting_once_a_merchant_id_is_set() {
-        let err = from(&[("APP_ENV", "development"), ("WECHATPAY_MCHID", "1900000109")])
-            .unwrap_err();
+        let err = from(&[
+            ("APP_ENV", "development"),
+            ("WECHATPAY_MCHID", "1900000109"),
+        ])
+        .unwrap_err();
         for key in [
             "WECHATPAY_APPID",
             "WECHATPAY_MERCHANT_SERIAL",
@@ -208,15 +216,26 @@ mod tests {
             ("WECHATPAY_APPID", "wxTESTONLYAPPID01"),
             ("WECHATPAY_MERCHANT_SERIAL", "S1"),
             ("WECHATPAY_PLATFORM_SERIAL", "P1"),
-            ("WECHATPAY_NOTIFY_URL", "https://club.example/api/v1/pay/wechat/notify"),
+            (
+                "WECHATPAY_NOTIFY_URL",
+                "https://club.example/api/v1/pay/wechat/notify",
+            ),
             ("WECHATPAY_MERCHANT_KEY_FILE", &key),
             ("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", &public),
         ])
         .unwrap();
         let pay = c.wechat_pay.expect("configured");
-        assert!(!format!("{pay:?}").contains("PRIVATE KEY"), "the key is redacted");
+        assert!(
+            !format!("{pay:?}").contains("PRIVATE KEY"),
+            "the key is redacted"
+        );
         assert_eq!(pay.api_base.as_str(), "https://api.mch.weixin.qq.com/");
-        assert!(from(&[("APP_ENV", "development")]).unwrap().wechat_pay.is_none());
+        assert!(
+            from(&[("APP_ENV", "development")])
+                .unwrap()
+                .wechat_pay
+                .is_none()
+        );
     }
 
     #[test]

@@ -5,10 +5,10 @@ pub mod config;
 mod failure_log;
 
 use crate::config::WorkerConfig;
-use activities::notify::drafts::WechatDrafts;
-use activities::wechat::{WechatClient, WechatSettings};
 use activities::camp::{CommunityClient, CommunitySettings};
+use activities::notify::drafts::WechatDrafts;
 use activities::pay::{PaySettings, WechatPayClient};
+use activities::wechat::{WechatClient, WechatSettings};
 use activities::{
     CampActivities, CreditActivities, MakeupActivities, OfferActivities, PayActivities,
     WaitlistActivities, WechatActivities,
@@ -84,7 +84,9 @@ fn wechat_client(config: &WorkerConfig) -> Option<Arc<WechatClient>> {
 /// The WeChat Pay client when `WECHATPAY_*` is configured (keys checked at start).
 fn wechat_pay_client(config: &WorkerConfig) -> anyhow::Result<Option<Arc<WechatPayClient>>> {
     let Some(c) = config.wechat_pay.as_ref() else {
-        tracing::warn!("WECHATPAY_MCHID not set: WeChat Pay disabled, payments fail until configured");
+        tracing::warn!(
+            "WECHATPAY_MCHID not set: WeChat Pay disabled, payments fail until configured"
+        );
         return Ok(None);
     };
     let client = WechatPayClient::new(PaySettings {

@@ -158,7 +158,10 @@ fn set_state(ctx: &WorkflowContext<CampWorkflow>, state: CampState) {
 #[workflow_methods]
 impl CampWorkflow {
     #[run(name = "CampWorkflow")]
-    pub async fn run(ctx: &mut WorkflowContext<Self>, input: CampInput) -> WorkflowResult<RefundList> {
+    pub async fn run(
+        ctx: &mut WorkflowContext<Self>,
+        input: CampInput,
+    ) -> WorkflowResult<RefundList> {
         ctx.upsert_search_attributes([CAMP_ID.value_set(input.camp_id)]);
         set_state(ctx, CampState::Open);
         let now = |ctx: &WorkflowContext<Self>| -> DateTime<Utc> {
@@ -170,8 +173,7 @@ impl CampWorkflow {
         }
         set_state(ctx, CampState::Running);
         // A sync may run for up to half a day before it counts as failed.
-        let sync_budget =
-            Duration::from_secs(u64::from(input.timing.day_seconds / 2).max(10));
+        let sync_budget = Duration::from_secs(u64::from(input.timing.day_seconds / 2).max(10));
         for (at, event) in timeline(&input.timing) {
             ctx.state_mut(|s| s.next_step = Some((at, event)));
             let wait = until(now(ctx), at);
@@ -188,7 +190,13 @@ impl CampWorkflow {
                 }
                 CampEvent::Settle => {
                     set_state(ctx, CampState::Settling);
-                    Self::sync(ctx, &input, input.timing.days.saturating_sub(1), sync_budget).await;
+                    Self::sync(
+                        ctx,
+                        &input,
+                        input.timing.days.saturating_sub(1),
+                        sync_budget,
+                    )
+                    .await;
                     let list = ctx
                         .execute_activity(DrawRefundList, input.camp_id, db_options())
                         .await?;

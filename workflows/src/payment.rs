@@ -235,9 +235,14 @@ pub struct PrepayRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "prepay", rename_all = "snake_case")]
 pub enum Prepaid {
-    Ready { request_payment: RequestPayment },
+    Ready {
+        request_payment: RequestPayment,
+    },
     /// WeChat refused the order for good (e.g. `PARAM_ERROR`, `OUT_TRADE_NO_USED`).
-    Refused { code: String, message: String },
+    Refused {
+        code: String,
+        message: String,
+    },
 }
 
 contract!(
@@ -484,10 +489,7 @@ impl PaymentWorkflow {
     pub fn notice(&mut self, _ctx: &mut SyncWorkflowContext<Self>, notice: PaidNotice) {
         self.notices_seen += 1;
         if self.notice.is_none()
-            && matches!(
-                notice.trade_state,
-                TradeState::Success | TradeState::Refund
-            )
+            && matches!(notice.trade_state, TradeState::Success | TradeState::Refund)
         {
             self.notice = Some(notice);
         }
@@ -521,11 +523,9 @@ impl PaymentWorkflow {
                 } if on_deadline(trade_state, asks, 0) == DeadlineAction::Settle => {
                     return Self::settle(ctx, no, facts, PaidVia::Query).await;
                 }
-                OrderAnswer::Found { trade_state, .. } => on_deadline(
-                    trade_state,
-                    asks,
-                    input.settings.userpaying_max_asks,
-                ),
+                OrderAnswer::Found { trade_state, .. } => {
+                    on_deadline(trade_state, asks, input.settings.userpaying_max_asks)
+                }
             };
             match action {
                 DeadlineAction::AskAgain => {
@@ -608,7 +608,8 @@ impl PaymentWorkflow {
         let late = match ctx.state(|s| s.notice.clone()) {
             None => None,
             Some(notice) => {
-                let refund = RefundInput::late_payment(no.clone(), notice.facts, input.settings.refund);
+                let refund =
+                    RefundInput::late_payment(no.clone(), notice.facts, input.settings.refund);
                 let id = refund.out_refund_no.clone();
                 ctx.start_child_workflow(
                     crate::RefundWorkflow::run,

@@ -45,7 +45,11 @@ impl Default for RefundSettings {
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum RefundReason {
     /// A camp deposit, approved by staff.
-    CampDeposit { camp_id: i64, enrolment_id: i64, approved_by: i64 },
+    CampDeposit {
+        camp_id: i64,
+        enrolment_id: i64,
+        approved_by: i64,
+    },
     /// Money that arrived after its order was closed or its reservation released.
     LatePayment { facts: PaidFacts },
 }

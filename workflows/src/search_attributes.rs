@@ -71,6 +71,9 @@ mod tests {
         assert!(registered.contains(&(CAMP_ID.name(), "Int")));
         assert_eq!(registered.len(), 11);
         let keywords = registered.iter().filter(|(_, t)| *t == "Keyword").count();
-        assert!(keywords <= 10, "SQL visibility allows 10 Keyword attributes, not {keywords}");
+        assert!(
+            keywords <= 10,
+            "SQL visibility allows 10 Keyword attributes, not {keywords}"
+        );
     }
 }

@@ -123,7 +123,11 @@ impl CampActivities {
         };
         let timing = req.timing;
         let fetched = match client
-            .checkins(&project, timing.starts_at, timing.day_start(req.through_day + 1))
+            .checkins(
+                &project,
+                timing.starts_at,
+                timing.day_start(req.through_day + 1),
+            )
             .await
         {
             Ok(list) => list,
@@ -157,7 +161,14 @@ impl CampActivities {
         }
         let matched = rematch(&mut tx, req.camp_id).await?;
         tx.commit().await?;
-        info!(camp_id = req.camp_id, day = req.through_day, fetched = fetched.len(), stored, matched, "check-ins synced");
+        info!(
+            camp_id = req.camp_id,
+            day = req.through_day,
+            fetched = fetched.len(),
+            stored,
+            matched,
+            "check-ins synced"
+        );
         Ok(SyncOutcome {
             fetched: fetched.len() as u32,
             stored,
@@ -220,7 +231,11 @@ impl CampActivities {
         .await?;
         let mut list = RefundList::default();
         for (id, matched, days) in rows {
-            let v = verdict(matched.is_some(), u32::try_from(days).unwrap_or(0), required);
+            let v = verdict(
+                matched.is_some(),
+                u32::try_from(days).unwrap_or(0),
+                required,
+            );
             match v {
                 workflows::rules::camp::Verdict::Eligible => list.eligible += 1,
                 workflows::rules::camp::Verdict::NotEligible => list.not_eligible += 1,

@@ -52,7 +52,10 @@ pub async fn camp(
            FROM camp WHERE id = ?{}",
         if lock { " FOR UPDATE" } else { "" }
     );
-    sqlx::query_as(&sql).bind(camp_id).fetch_optional(conn).await
+    sqlx::query_as(&sql)
+        .bind(camp_id)
+        .fetch_optional(conn)
+        .await
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -83,8 +86,7 @@ pub async fn reserve(
     let Some(camp) = camp(&mut *conn, camp_id, true).await? else {
         return Ok(Err(Refusal::NotOpen));
     };
-    if camp.status != "published" || !workflows::rules::camp::enrolment_open(&camp.timing(), now)
-    {
+    if camp.status != "published" || !workflows::rules::camp::enrolment_open(&camp.timing(), now) {
         return Ok(Err(Refusal::NotOpen));
     }
     let existing: Option<EnrolmentRow> = sqlx::query_as(

@@ -13,8 +13,8 @@ use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use tracing::{info, warn};
 use workflows::payment::{
-    CloseAnswer, OrderAnswer, Prepaid, PrepayRequest, Purpose, Refusal, ReserveRequest,
-    Reservation, SettleRequest, Settled,
+    CloseAnswer, OrderAnswer, Prepaid, PrepayRequest, Purpose, Refusal, Reservation,
+    ReserveRequest, SettleRequest, Settled,
 };
 use workflows::refund::{
     FinishRefund, RefundAnswer, RefundReason, RefundRequest, RefundReservation,
@@ -248,7 +248,11 @@ impl PayActivities {
         .execute(&mut *tx)
         .await?;
         if !mismatches.is_empty() {
-            warn!(out_trade_no = no, ?mismatches, "payment does not match the order: anomaly for ops");
+            warn!(
+                out_trade_no = no,
+                ?mismatches,
+                "payment does not match the order: anomaly for ops"
+            );
             db::anomaly(
                 &mut tx,
                 no,
@@ -330,8 +334,13 @@ impl PayActivities {
                     .bind(trade)
                     .execute(&mut *tx)
                     .await?;
-                    db::anomaly(&mut tx, trade, "late_payment", serde_json::json!({"facts": facts}))
-                        .await?;
+                    db::anomaly(
+                        &mut tx,
+                        trade,
+                        "late_payment",
+                        serde_json::json!({"facts": facts}),
+                    )
+                    .await?;
                 } else if payment.state == "paid" {
                     return Ok(RefundReservation::Nothing {
                         why: "the payment counted; nothing late to refund".into(),
@@ -433,10 +442,19 @@ impl PayActivities {
                     refund_id: r.refund_id,
                 })
             }
-            Err(PayError::Api { status, code, message }) if !code.is_empty() && {
-                let e = PayError::Api { status, code: code.clone(), message: String::new() };
+            Err(PayError::Api {
+                status,
+                code,
+                message,
+            }) if !code.is_empty() && {
+                let e = PayError::Api {
+                    status,
+                    code: code.clone(),
+                    message: String::new(),
+                };
                 !e.is_transient()
-            } => {
+            } =>
+            {
                 warn!(out_refund_no = %req.out_refund_no, %code, %message, "refund refused");
                 Ok(RefundAnswer::Refused { code, message })
             }
@@ -500,11 +518,13 @@ impl PayActivities {
         .execute(&mut *tx)
         .await?;
         if state == "success" {
-            sqlx::query("UPDATE payment SET refunded_cents = refunded_cents + ? WHERE out_trade_no = ?")
-                .bind(refund.amount_cents)
-                .bind(&refund.out_trade_no)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE payment SET refunded_cents = refunded_cents + ? WHERE out_trade_no = ?",
+            )
+            .bind(refund.amount_cents)
+            .bind(&refund.out_trade_no)
+            .execute(&mut *tx)
+            .await?;
         }
         if state == "abnormal" {
             db::anomaly(
@@ -516,12 +536,11 @@ impl PayActivities {
             .await?;
         }
         if refund.reason == "camp_deposit" {
-            let (enrolment_id,): (i64,) = sqlx::query_as(
-                "SELECT purpose_id FROM payment WHERE out_trade_no = ?",
-            )
-            .bind(&refund.out_trade_no)
-            .fetch_one(&mut *tx)
-            .await?;
+            let (enrolment_id,): (i64,) =
+                sqlx::query_as("SELECT purpose_id FROM payment WHERE out_trade_no = ?")
+                    .bind(&refund.out_trade_no)
+                    .fetch_one(&mut *tx)
+                    .await?;
             seat::refund_state(&mut tx, enrolment_id, state).await?;
         }
         tx.commit().await?;

@@ -59,7 +59,11 @@ impl PayError {
                     || *status == 429
                     || matches!(
                         code.as_str(),
-                        "SYSTEM_ERROR" | "SYSTEMERROR" | "FREQUENCY_LIMITED" | "BANK_ERROR" | "NOT_ENOUGH"
+                        "SYSTEM_ERROR"
+                            | "SYSTEMERROR"
+                            | "FREQUENCY_LIMITED"
+                            | "BANK_ERROR"
+                            | "NOT_ENOUGH"
                     )
             }
             Self::Key(_) => false,
@@ -235,7 +239,10 @@ impl WechatPayClient {
             if serial != self.settings.platform_serial {
                 return Err(PayError::BadSignature(format!("unknown serial {serial}")));
             }
-            if !self.verifier.verify(&message(&[&ts, &nonce_h, &answer]), &sig) {
+            if !self
+                .verifier
+                .verify(&message(&[&ts, &nonce_h, &answer]), &sig)
+            {
                 return Err(PayError::BadSignature("signature mismatch".into()));
             }
             return Ok((status, answer));
@@ -247,7 +254,9 @@ impl WechatPayClient {
         Err(PayError::Api {
             status: status.as_u16(),
             code: err.code.unwrap_or_default(),
-            message: err.message.unwrap_or_else(|| answer.chars().take(200).collect()),
+            message: err
+                .message
+                .unwrap_or_else(|| answer.chars().take(200).collect()),
         })
     }
 

@@ -6,7 +6,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, UnparsedPublicKey};
+use ring::signature::{
+    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, UnparsedPublicKey,
+};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {
@@ -18,7 +20,9 @@ pub enum CryptoError {
     Apiv3Key,
     #[error("base64: {0}")]
     Base64(String),
-    #[error("the resource does not decrypt (wrong key, nonce, associated data or a tampered ciphertext)")]
+    #[error(
+        "the resource does not decrypt (wrong key, nonce, associated data or a tampered ciphertext)"
+    )]
     Decrypt,
     #[error("signing failed")]
     Sign,
@@ -40,8 +44,12 @@ pub fn pem_der(pem: &str, label: &'static str) -> Result<Vec<u8>, CryptoError> {
     let end = format!("-----END {label}-----");
     let start = pem.find(&begin).ok_or(CryptoError::Pem(label))? + begin.len();
     let stop = pem[start..].find(&end).ok_or(CryptoError::Pem(label))? + start;
-    let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
-    B64.decode(body).map_err(|e| CryptoError::Base64(e.to_string()))
+    let body: String = pem[start..stop]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    B64.decode(body)
+        .map_err(|e| CryptoError::Base64(e.to_string()))
 }
 
 /// One DER element at the start of `der`: (tag, contents, rest).
@@ -55,7 +63,9 @@ fn der_element(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         if n == 0 || n > 4 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
         (len, &rest[n..])
     };
     (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
@@ -170,8 +180,8 @@ impl Apiv3Key {
         associated_data: &str,
         ciphertext_b64: &str,
     ) -> Result<Vec<u8>, CryptoError> {
-        let nonce = Nonce::try_assume_unique_for_key(nonce.as_bytes())
-            .map_err(|_| CryptoError::Decrypt)?;
+        let nonce =
+            Nonce::try_assume_unique_for_key(nonce.as_bytes()).map_err(|_| CryptoError::Decrypt)?;
         let mut data = B64
             .decode(ciphertext_b64)
             .map_err(|e| CryptoError::Base64(e.to_string()))?;
@@ -183,9 +193,14 @@ impl Apiv3Key {
     }
 
     /// Encrypts like WeChat does (for the fake): base64(ciphertext ‖ tag).
-    pub fn encrypt(&self, nonce: &str, associated_data: &str, plain: &[u8]) -> Result<String, CryptoError> {
-        let nonce = Nonce::try_assume_unique_for_key(nonce.as_bytes())
-            .map_err(|_| CryptoError::Decrypt)?;
+    pub fn encrypt(
+        &self,
+        nonce: &str,
+        associated_data: &str,
+        plain: &[u8],
+    ) -> Result<String, CryptoError> {
+        let nonce =
+            Nonce::try_assume_unique_for_key(nonce.as_bytes()).map_err(|_| CryptoError::Decrypt)?;
         let mut data = plain.to_vec();
         self.key()
             .seal_in_place_append_tag(nonce, Aad::from(associated_data.as_bytes()), &mut data)
@@ -228,11 +243,23 @@ mod tests {
         let merchant = Signer::from_pem(&fixture("TEST_ONLY_merchant_private_key.pem")).unwrap();
         let ours = Verifier::from_pem(&fixture("TEST_ONLY_merchant_public_key.pem")).unwrap();
         let theirs = Verifier::from_pem(&fixture("TEST_ONLY_platform_public_key.pem")).unwrap();
-        let msg = message(&["POST", "/v3/pay/transactions/jsapi", "1700000000", "NONCE", "{}"]);
-        assert_eq!(msg, "POST\n/v3/pay/transactions/jsapi\n1700000000\nNONCE\n{}\n");
+        let msg = message(&[
+            "POST",
+            "/v3/pay/transactions/jsapi",
+            "1700000000",
+            "NONCE",
+            "{}",
+        ]);
+        assert_eq!(
+            msg,
+            "POST\n/v3/pay/transactions/jsapi\n1700000000\nNONCE\n{}\n"
+        );
         let sig = merchant.sign(&msg).unwrap();
         assert!(ours.verify(&msg, &sig));
-        assert!(!ours.verify(&msg.replace("{}", "{ }"), &sig), "tampered body");
+        assert!(
+            !ours.verify(&msg.replace("{}", "{ }"), &sig),
+            "tampered body"
+        );
         assert!(!theirs.verify(&msg, &sig), "another key");
         assert!(!ours.verify(&msg, "not base64!"));
     }
@@ -240,7 +267,9 @@ mod tests {
     #[test]
     fn resources_decrypt_only_with_the_right_key_nonce_and_data() {
         let key = Apiv3Key::new(&fixture("TEST_ONLY_apiv3_key.txt")).unwrap();
-        let sealed = key.encrypt("0123456789ab", "transaction", b"{\"a\":1}").unwrap();
+        let sealed = key
+            .encrypt("0123456789ab", "transaction", b"{\"a\":1}")
+            .unwrap();
         assert_eq!(
             key.decrypt("0123456789ab", "transaction", &sealed).unwrap(),
             b"{\"a\":1}"
@@ -264,7 +293,8 @@ mod tests {
     #[test]
     fn keys_in_the_wrong_format_are_named() {
         assert_eq!(
-            Verifier::from_pem("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----").unwrap_err(),
+            Verifier::from_pem("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----")
+                .unwrap_err(),
             CryptoError::Pem("PUBLIC KEY")
         );
         assert!(Signer::from_pem(&fixture("TEST_ONLY_merchant_public_key.pem")).is_err());

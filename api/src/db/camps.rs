@@ -68,9 +68,11 @@ pub async fn camps(pool: &MySqlPool, all: bool) -> Result<Vec<CampRow>, sqlx::Er
     } else {
         " WHERE c.status IN ('published', 'review')"
     };
-    sqlx::query_as(&format!("{CAMP_SELECT}{filter} ORDER BY c.starts_at DESC, c.id DESC"))
-        .fetch_all(pool)
-        .await
+    sqlx::query_as(&format!(
+        "{CAMP_SELECT}{filter} ORDER BY c.starts_at DESC, c.id DESC"
+    ))
+    .fetch_all(pool)
+    .await
 }
 
 pub struct NewCamp {
@@ -124,10 +126,11 @@ pub async fn publish(pool: &MySqlPool, id: i64) -> Result<bool, sqlx::Error> {
     .execute(pool)
     .await?;
     Ok(r.rows_affected() == 1 || {
-        let (status,): (String,) = sqlx::query_as("SELECT CAST(status AS CHAR) FROM camp WHERE id = ?")
-            .bind(id)
-            .fetch_one(pool)
-            .await?;
+        let (status,): (String,) =
+            sqlx::query_as("SELECT CAST(status AS CHAR) FROM camp WHERE id = ?")
+                .bind(id)
+                .fetch_one(pool)
+                .await?;
         status == "published"
     })
 }
@@ -173,11 +176,13 @@ pub async fn enrolment_of(
     camp_id: i64,
     user_id: i64,
 ) -> Result<Option<EnrolmentRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{ENROLMENT_SELECT} WHERE camp_id = ? AND user_id = ?"))
-        .bind(camp_id)
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_as(&format!(
+        "{ENROLMENT_SELECT} WHERE camp_id = ? AND user_id = ?"
+    ))
+    .bind(camp_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
 }
 
 pub async fn enrolment(pool: &MySqlPool, id: i64) -> Result<Option<EnrolmentRow>, sqlx::Error> {
@@ -341,11 +346,7 @@ async fn rematch(conn: &mut MySqlConnection, camp_id: i64) -> Result<(), sqlx::E
 }
 
 /// A review decision on one enrolment of the refund list: rejected (only while pending).
-pub async fn reject(
-    pool: &MySqlPool,
-    enrolment_id: i64,
-    admin: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn reject(pool: &MySqlPool, enrolment_id: i64, admin: i64) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
         "UPDATE camp_enrolment SET review = 'rejected', reviewed_by = ?, reviewed_at = ?
           WHERE id = ? AND review = 'pending'",

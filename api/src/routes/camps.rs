@@ -125,7 +125,9 @@ pub struct Enrolled {
 fn field(name: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
     let v = v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     match &v {
-        Some(s) if s.chars().count() > 64 => Err(ApiError::invalid(name, format!("{name} 最多 64 个字符"))),
+        Some(s) if s.chars().count() > 64 => {
+            Err(ApiError::invalid(name, format!("{name} 最多 64 个字符")))
+        }
         _ => Ok(v),
     }
 }
@@ -197,7 +199,9 @@ pub async fn enrol(
         })
         .message("请在时限内完成支付")),
         Checkout::Refused { refusal: r } => Err(refusal(r)),
-        Checkout::Failed { code } if code == "SYSTEM_ERROR" => Err(ApiError::Unavailable("微信支付")),
+        Checkout::Failed { code } if code == "SYSTEM_ERROR" => {
+            Err(ApiError::Unavailable("微信支付"))
+        }
         Checkout::Failed { code } => Err(ApiError::conflict(
             PAY_REFUSED,
             format!("微信支付拒绝了订单（{code}）"),
@@ -240,7 +244,9 @@ pub async fn me(
     let camp = published(&state, id).await?;
     let e = camps::enrolment_of(&state.pool, id, parent.user_id)
         .await?
-        .ok_or(ApiError::NotFound { what: "报名记录" })?;
+        .ok_or(ApiError::NotFound {
+            what: "报名记录"
+        })?;
     let required = u32::try_from(camp.required_days).unwrap_or(0);
     Ok(Reply::ok(Progress {
         enrolment_id: e.id,

@@ -113,7 +113,10 @@ fn pay_and_camp_routes() -> Router<AppState> {
             get(admin::camps::list).post(admin::camps::create),
         )
         .route("/api/v1/admin/camps/{id}", get(admin::camps::show))
-        .route("/api/v1/admin/camps/{id}/publish", post(admin::camps::publish))
+        .route(
+            "/api/v1/admin/camps/{id}/publish",
+            post(admin::camps::publish),
+        )
         .route(
             "/api/v1/admin/camps/{id}/enrolments",
             get(admin::camps::enrolments),
@@ -126,7 +129,10 @@ fn pay_and_camp_routes() -> Router<AppState> {
             "/api/v1/admin/camps/{id}/checkins/import",
             post(admin::camps::import_checkins),
         )
-        .route("/api/v1/admin/camps/{id}/refunds", get(admin::camps::refund_list))
+        .route(
+            "/api/v1/admin/camps/{id}/refunds",
+            get(admin::camps::refund_list),
+        )
         .route(
             "/api/v1/admin/camps/{id}/refunds/review",
             post(admin::camps::review),

@@ -178,7 +178,8 @@ impl NoticeVerifier {
     pub fn new(config: &crate::config::PayNoticeConfig) -> Result<Self, String> {
         let der = pem_der(&config.platform_public_key_pem, "PUBLIC KEY")
             .ok_or("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE: not a PUBLIC KEY PEM")?;
-        let public_key = spki_to_pkcs1(&der).ok_or("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE: not RSA")?;
+        let public_key =
+            spki_to_pkcs1(&der).ok_or("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE: not RSA")?;
         let apiv3_key: [u8; 32] = config
             .apiv3_key
             .expose()
@@ -278,8 +279,8 @@ impl NoticeVerifier {
         let key = LessSafeKey::new(
             UnboundKey::new(&AES_256_GCM, &self.apiv3_key).map_err(|_| NoticeError::Decrypt)?,
         );
-        let nonce =
-            Nonce::try_assume_unique_for_key(r.nonce.as_bytes()).map_err(|_| NoticeError::Decrypt)?;
+        let nonce = Nonce::try_assume_unique_for_key(r.nonce.as_bytes())
+            .map_err(|_| NoticeError::Decrypt)?;
         let mut data = B64
             .decode(&r.ciphertext)
             .map_err(|_| NoticeError::Decrypt)?;
@@ -380,7 +381,10 @@ async fn deliver(state: &AppState, notice: Notice) -> Result<(), ApiError> {
             let no = OutRefundNo::parse(out_refund_no)
                 .map_err(|_| ApiError::invalid("out_refund_no", "unknown refund"))?;
             let handle = client.get_workflow_handle::<RefundWorkflow>(no.workflow_id());
-            match handle.signal(RefundWorkflow::notice, notice, options()).await {
+            match handle
+                .signal(RefundWorkflow::notice, notice, options())
+                .await
+            {
                 Ok(()) => Ok(()),
                 // The refund's workflow has finished: its end is recorded already.
                 Err(WorkflowInteractionError::NotFound(_)) => Ok(()),
@@ -404,8 +408,9 @@ async fn after_close(state: &AppState, no: OutTradeNo, notice: PaidNotice) -> Re
     .fetch_optional(&state.pool)
     .await?;
     match row {
-        Some((payment_state, Some(tx))) if tx == notice.facts.transaction_id
-            && (payment_state == "paid" || payment_state == "anomaly") =>
+        Some((payment_state, Some(tx)))
+            if tx == notice.facts.transaction_id
+                && (payment_state == "paid" || payment_state == "anomaly") =>
         {
             tracing::info!(%no, "duplicate payment notice (already settled)");
             Ok(())
@@ -432,10 +437,7 @@ async fn after_close(state: &AppState, no: OutTradeNo, notice: PaidNotice) -> Re
 const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Starts (or joins) `pay/{out_trade_no}` and waits for its checkout.
-pub async fn checkout(
-    state: &AppState,
-    input: PaymentInput,
-) -> Result<Checkout, ApiError> {
+pub async fn checkout(state: &AppState, input: PaymentInput) -> Result<Checkout, ApiError> {
     let client = state.temporal.client().await?;
     let id = input.out_trade_no.workflow_id();
     let mut attributes = vec![
@@ -495,7 +497,10 @@ pub async fn start_refund(
         .id_reuse_policy(WorkflowIdReusePolicy::RejectDuplicate)
         .search_attributes(SearchAttributes::new(attributes))
         .build();
-    match client.start_workflow(RefundWorkflow::run, input, options).await {
+    match client
+        .start_workflow(RefundWorkflow::run, input, options)
+        .await
+    {
         Ok(_) | Err(WorkflowStartError::AlreadyStarted { .. }) => Ok(()),
         Err(e) => {
             tracing::warn!(workflow_id = %id, error = %e, "cannot start the refund workflow");
@@ -519,7 +524,8 @@ pub struct PaymentView {
     pub workflow_id: String,
 }
 
-const PAYMENT_VIEW: &str = "SELECT out_trade_no, CAST(state AS CHAR) AS state, amount_cents, paid_cents,
+const PAYMENT_VIEW: &str =
+    "SELECT out_trade_no, CAST(state AS CHAR) AS state, amount_cents, paid_cents,
         refunded_cents, expires_at, paid_at, workflow_id FROM payment";
 
 #[utoipa::path(get, path = "/api/v1/pay/orders/{out_trade_no}", tag = "pay", security(("bearer" = [])),
@@ -538,10 +544,11 @@ pub async fn order(
         None => Err(ApiError::not_found("支付订单")),
         Some((owner,)) if owner != parent.user_id => Err(ApiError::Forbidden),
         Some(_) => {
-            let view: PaymentView = sqlx::query_as(&format!("{PAYMENT_VIEW} WHERE out_trade_no = ?"))
-                .bind(&no)
-                .fetch_one(&state.pool)
-                .await?;
+            let view: PaymentView =
+                sqlx::query_as(&format!("{PAYMENT_VIEW} WHERE out_trade_no = ?"))
+                    .bind(&no)
+                    .fetch_one(&state.pool)
+                    .await?;
             Ok(Reply::ok(view))
         }
     }

@@ -129,7 +129,7 @@ async fn topics(
         // the platform's end_time is inclusive, at millisecond precision
         .filter(|t| t.at.timestamp_millis() <= end.timestamp_millis())
         .collect();
-    list.sort_by(|a, b| b.at.cmp(&a.at));
+    list.sort_by_key(|t| std::cmp::Reverse(t.at));
     let page: Vec<Value> = list
         .into_iter()
         .take(count)

@@ -310,7 +310,14 @@ impl FakeWechatPay {
             order.clone()
         };
         let resource = self.transaction_json(&order);
-        self.send_notice("TRANSACTION.SUCCESS", "transaction", no, &order.notify_url, resource, mode);
+        self.send_notice(
+            "TRANSACTION.SUCCESS",
+            "transaction",
+            no,
+            &order.notify_url,
+            resource,
+            mode,
+        );
         Ok(order.transaction_id.unwrap_or_default())
     }
 
@@ -431,7 +438,8 @@ impl FakeWechatPay {
                 } else {
                     ChronoDuration::zero()
                 };
-                let (headers, mut body) = fake.signed_notice(event_type, original_type, &resource, age);
+                let (headers, mut body) =
+                    fake.signed_notice(event_type, original_type, &resource, age);
                 if mode == NoticeMode::Tampered {
                     body = body.replacen("\"summary\":\"", "\"summary\":\"X", 1);
                 }
@@ -457,7 +465,13 @@ impl FakeWechatPay {
     }
 
     /// Verifies our request's `Authorization` header as WeChat does.
-    fn check_auth(&self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &str) -> Result<(), String> {
+    fn check_auth(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &str,
+    ) -> Result<(), String> {
         let auth = headers
             .get("Authorization")
             .and_then(|v| v.to_str().ok())
@@ -504,7 +518,11 @@ impl FakeWechatPay {
         let text = body.map(|b| b.to_string()).unwrap_or_default();
         let ts = Utc::now().timestamp().to_string();
         let n = nonce(32);
-        let sig = self.keys.platform.sign(&message(&[&ts, &n, &text])).expect("sign");
+        let sig = self
+            .keys
+            .platform
+            .sign(&message(&[&ts, &n, &text]))
+            .expect("sign");
         let mut res = (status, text).into_response();
         let h = res.headers_mut();
         for (k, v) in [
@@ -520,7 +538,13 @@ impl FakeWechatPay {
         res
     }
 
-    fn route(&self, method: &Method, path: &str, no: Option<&str>, body: &Value) -> (StatusCode, Value, &'static str) {
+    fn route(
+        &self,
+        method: &Method,
+        path: &str,
+        no: Option<&str>,
+        body: &Value,
+    ) -> (StatusCode, Value, &'static str) {
         let kind = match (method.as_str(), path) {
             ("POST", "/v3/pay/transactions/jsapi") => "prepay",
             ("POST", p) if p.ends_with("/close") => "close",
@@ -532,7 +556,11 @@ impl FakeWechatPay {
             let mut inner = self.lock();
             if let Some(n) = inner.fail_next.get_mut(kind).filter(|n| **n > 0) {
                 *n -= 1;
-                let (s, b) = error(StatusCode::INTERNAL_SERVER_ERROR, "SYSTEM_ERROR", "系统错误");
+                let (s, b) = error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "SYSTEM_ERROR",
+                    "系统错误",
+                );
                 return (s, b, kind);
             }
         }
@@ -570,7 +598,9 @@ impl FakeWechatPay {
             return bad("time_expire 须为 yyyy-MM-DDTHH:mm:ss+TIMEZONE");
         };
         let notify = b["notify_url"].as_str().unwrap_or_default();
-        if !(notify.starts_with("https://") || notify.starts_with("http://")) || notify.contains('?') {
+        if !(notify.starts_with("https://") || notify.starts_with("http://"))
+            || notify.contains('?')
+        {
             return bad("notify_url 须为不带参数的绝对地址");
         }
         let Some(total) = b["amount"]["total"].as_u64().filter(|t| *t > 0) else {
@@ -589,7 +619,11 @@ impl FakeWechatPay {
                 return error(StatusCode::BAD_REQUEST, "ORDER_CLOSED", "订单已关闭");
             }
             if existing.body != *b {
-                return error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "商户订单号重复，请核实订单参数");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_REQUEST",
+                    "商户订单号重复，请核实订单参数",
+                );
             }
             return (StatusCode::OK, json!({"prepay_id": existing.prepay_id}));
         }
@@ -645,7 +679,10 @@ impl FakeWechatPay {
             return bad("out_refund_no 格式错误");
         }
         let trade = b["out_trade_no"].as_str().unwrap_or_default();
-        let (Some(refund), Some(total)) = (b["amount"]["refund"].as_u64(), b["amount"]["total"].as_u64()) else {
+        let (Some(refund), Some(total)) = (
+            b["amount"]["refund"].as_u64(),
+            b["amount"]["total"].as_u64(),
+        ) else {
             return bad("amount.refund / amount.total 须为整数（分）");
         };
         if b["amount"]["currency"] != "CNY" {
@@ -656,11 +693,19 @@ impl FakeWechatPay {
             return error(StatusCode::NOT_FOUND, "RESOURCE_NOT_EXISTS", "订单不存在");
         };
         if !matches!(order.trade_state, "SUCCESS" | "REFUND") {
-            return error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "订单未支付，不能退款");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_REQUEST",
+                "订单未支付，不能退款",
+            );
         }
         if let Some(existing) = inner.refunds.get(no) {
             if existing.body != *b {
-                return error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "退款单号重复，请核实退款参数");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_REQUEST",
+                    "退款单号重复，请核实退款参数",
+                );
             }
             let r = existing.clone();
             drop(inner);
@@ -676,7 +721,11 @@ impl FakeWechatPay {
             .map(|r| r.amount)
             .sum();
         if refund == 0 || refunded + refund > order.paid_amount {
-            return error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", "申请退款金额超过订单可退金额");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_REQUEST",
+                "申请退款金额超过订单可退金额",
+            );
         }
         inner.seq += 1;
         let plan = inner.refund_plan;
@@ -700,7 +749,11 @@ impl FakeWechatPay {
             self.finish_refund(no, plan.outcome, true);
         }
         if lose {
-            return error(StatusCode::INTERNAL_SERVER_ERROR, "SYSTEM_ERROR", "系统错误");
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "SYSTEM_ERROR",
+                "系统错误",
+            );
         }
         (StatusCode::OK, self.refund_json(&rec, &order))
     }
@@ -709,7 +762,9 @@ impl FakeWechatPay {
     fn finish_refund(&self, no: &str, outcome: &'static str, notify: bool) {
         let (rec, order) = {
             let mut inner = self.lock();
-            let Some(r) = inner.refunds.get_mut(no) else { return };
+            let Some(r) = inner.refunds.get_mut(no) else {
+                return;
+            };
             r.status = outcome;
             let r = r.clone();
             let o = inner.orders.get(&r.out_trade_no).cloned().expect("order");
@@ -727,7 +782,14 @@ impl FakeWechatPay {
                 "ABNORMAL" => "REFUND.ABNORMAL",
                 _ => "REFUND.CLOSED",
             };
-            self.send_notice(event, "refund", no, &url, resource, NoticeMode::Delay(Duration::from_millis(100)));
+            self.send_notice(
+                event,
+                "refund",
+                no,
+                &url,
+                resource,
+                NoticeMode::Delay(Duration::from_millis(100)),
+            );
         }
     }
 
@@ -768,7 +830,11 @@ async fn handle(
         });
     };
     if let Err(why) = fake.check_auth(&method, &uri, &headers, &text) {
-        let (s, b) = error(StatusCode::UNAUTHORIZED, "SIGN_ERROR", &format!("签名错误: {why}"));
+        let (s, b) = error(
+            StatusCode::UNAUTHORIZED,
+            "SIGN_ERROR",
+            &format!("签名错误: {why}"),
+        );
         record(s, &b);
         return (s, b.to_string()).into_response();
     }
@@ -778,7 +844,11 @@ async fn handle(
         match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(_) => {
-                let (s, b) = error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "请求体不是合法的 JSON");
+                let (s, b) = error(
+                    StatusCode::BAD_REQUEST,
+                    "PARAM_ERROR",
+                    "请求体不是合法的 JSON",
+                );
                 record(s, &b);
                 return (s, b.to_string()).into_response();
             }
@@ -787,7 +857,11 @@ async fn handle(
     if method == Method::POST
         && headers.get("Content-Type").and_then(|v| v.to_str().ok()) != Some("application/json")
     {
-        let (s, b) = error(StatusCode::BAD_REQUEST, "PARAM_ERROR", "Content-Type 须为 application/json");
+        let (s, b) = error(
+            StatusCode::BAD_REQUEST,
+            "PARAM_ERROR",
+            "Content-Type 须为 application/json",
+        );
         record(s, &b);
         return (s, b.to_string()).into_response();
     }

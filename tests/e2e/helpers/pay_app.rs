@@ -37,24 +37,43 @@ pub fn free_port() -> u16 {
 }
 
 /// The settings that point the API and the worker at the fakes, with the TEST-ONLY keys.
-pub fn pay_env(pay: &FakeWechatPay, community: &FakeCommunity, api_port: u16) -> HashMap<&'static str, String> {
+pub fn pay_env(
+    pay: &FakeWechatPay,
+    community: &FakeCommunity,
+    api_port: u16,
+) -> HashMap<&'static str, String> {
     let f = |name: &str| fake_wechatpay::fixtures().join(name).display().to_string();
     HashMap::from([
         ("API_ADDR", format!("127.0.0.1:{api_port}")),
         ("WECHATPAY_API_BASE", pay.base.clone()),
         ("WECHATPAY_MCHID", fake_wechatpay::MCHID.to_string()),
         ("WECHATPAY_APPID", fake_wechatpay::APPID.to_string()),
-        ("WECHATPAY_MERCHANT_SERIAL", fake_wechatpay::MERCHANT_SERIAL.to_string()),
-        ("WECHATPAY_PLATFORM_SERIAL", fake_wechatpay::PLATFORM_SERIAL.to_string()),
-        ("WECHATPAY_MERCHANT_KEY_FILE", f("TEST_ONLY_merchant_private_key.pem")),
-        ("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", f("TEST_ONLY_platform_public_key.pem")),
+        (
+            "WECHATPAY_MERCHANT_SERIAL",
+            fake_wechatpay::MERCHANT_SERIAL.to_string(),
+        ),
+        (
+            "WECHATPAY_PLATFORM_SERIAL",
+            fake_wechatpay::PLATFORM_SERIAL.to_string(),
+        ),
+        (
+            "WECHATPAY_MERCHANT_KEY_FILE",
+            f("TEST_ONLY_merchant_private_key.pem"),
+        ),
+        (
+            "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+            f("TEST_ONLY_platform_public_key.pem"),
+        ),
         ("WECHATPAY_APIV3_KEY_FILE", f("TEST_ONLY_apiv3_key.txt")),
         (
             "WECHATPAY_NOTIFY_URL",
             format!("http://127.0.0.1:{api_port}/api/v1/pay/wechat/notify"),
         ),
         ("COMMUNITY_API_BASE", community.base.clone()),
-        ("COMMUNITY_ACCESS_TOKEN", fake_community::ACCESS_TOKEN.to_string()),
+        (
+            "COMMUNITY_ACCESS_TOKEN",
+            fake_community::ACCESS_TOKEN.to_string(),
+        ),
     ])
 }
 
@@ -112,7 +131,9 @@ impl PayApp {
     pub async fn camp(&self, spec: CampSpec) -> (i64, DateTime<Utc>) {
         let admin = self.admin().await;
         let starts_at = Utc::now() + spec.starts_in;
-        let start_date = starts_at.with_timezone(&self.config.common.club_tz).date_naive();
+        let start_date = starts_at
+            .with_timezone(&self.config.common.club_tz)
+            .date_naive();
         // Short days in a test still span `days` calendar days on paper.
         let end_date = start_date + Duration::days(i64::from(spec.days) - 1);
         let mut timing = json!({"starts_at": starts_at, "day_seconds": spec.day_seconds});
@@ -137,7 +158,11 @@ impl PayApp {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let id = body["data"]["id"].as_i64().expect("camp id");
         let (status, body) = self
-            .post(&format!("/api/v1/admin/camps/{id}/publish"), &admin, json!({}))
+            .post(
+                &format!("/api/v1/admin/camps/{id}/publish"),
+                &admin,
+                json!({}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         (id, starts_at)
@@ -153,21 +178,33 @@ impl PayApp {
     }
 
     /// A member enrols and pays (notice delivered); returns (parent, out_trade_no, enrolment id).
-    pub async fn enrol_and_pay(&self, code: &str, camp: i64, who: Value) -> (super::Parent, String, i64) {
+    pub async fn enrol_and_pay(
+        &self,
+        code: &str,
+        camp: i64,
+        who: Value,
+    ) -> (super::Parent, String, i64) {
         let p = self.parent(code).await;
         let (status, body) = self.enrol(&p.token, camp, who).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let no = body["data"]["out_trade_no"].as_str().unwrap().to_string();
         self.pay
-            .pay_with(&body["data"]["payment"], super::fake_wechatpay::NoticeMode::Deliver)
+            .pay_with(
+                &body["data"]["payment"],
+                super::fake_wechatpay::NoticeMode::Deliver,
+            )
             .await
             .expect("paid");
-        assert_eq!(self.payment_result(&no).await.state, workflows::payment::PayState::Paid);
+        assert_eq!(
+            self.payment_result(&no).await.state,
+            workflows::payment::PayState::Paid
+        );
         (p, no, body["data"]["enrolment_id"].as_i64().unwrap())
     }
 
     pub async fn enrol(&self, token: &str, camp: i64, who: Value) -> (StatusCode, Value) {
-        self.post(&format!("/api/v1/camps/{camp}/enrol"), token, who).await
+        self.post(&format!("/api/v1/camps/{camp}/enrol"), token, who)
+            .await
     }
 
     /// Posts a notice to our notice route as WeChat would; returns the HTTP status.
@@ -245,7 +282,9 @@ impl PayApp {
                 .filter_map(|r| async move { r.ok().map(|w| w.id().to_string()) })
                 .collect()
                 .await;
-            if ids.iter().any(|id| id == want) || started.elapsed() > std::time::Duration::from_secs(10) {
+            if ids.iter().any(|id| id == want)
+                || started.elapsed() > std::time::Duration::from_secs(10)
+            {
                 return ids;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;

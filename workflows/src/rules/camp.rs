@@ -366,7 +366,8 @@ mod tests {
     #[test]
     fn matching_prefers_the_id_then_the_community_nickname_then_the_wechat_nickname() {
         let m = members();
-        let by = |w: EnrolmentIdentity| match_member(&w, &m).map(|x| (x.community_user_id, x.method));
+        let by =
+            |w: EnrolmentIdentity| match_member(&w, &m).map(|x| (x.community_user_id, x.method));
         assert_eq!(
             by(who(Some("u2"), Some("小明"), None)),
             Some(("u2".into(), MatchMethod::CommunityId))

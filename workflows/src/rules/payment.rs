@@ -27,8 +27,9 @@ pub enum NumberError {
 }
 
 fn allowed(s: &str, extra: &[char]) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '|' | '*') || extra.contains(&c))
+    s.chars().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '|' | '*') || extra.contains(&c)
+    })
 }
 
 impl OutTradeNo {
@@ -212,9 +213,7 @@ pub fn on_deadline(state: TradeState, asks_so_far: u32, max_asks: u32) -> Deadli
         TradeState::Success | TradeState::Refund => DeadlineAction::Settle,
         TradeState::Userpaying if asks_so_far < max_asks => DeadlineAction::AskAgain,
         TradeState::Closed | TradeState::Revoked => DeadlineAction::Release,
-        TradeState::Userpaying | TradeState::Notpay | TradeState::Payerror => {
-            DeadlineAction::Close
-        }
+        TradeState::Userpaying | TradeState::Notpay | TradeState::Payerror => DeadlineAction::Close,
     }
 }
 

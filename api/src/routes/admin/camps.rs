@@ -73,12 +73,18 @@ fn validate(state: &AppState, b: &CampBody) -> Result<CampTiming, ApiError> {
         return Err(ApiError::invalid("capacity", "名额为 1–100000"));
     }
     if b.required_days < 1 || b.required_days as u32 > days {
-        return Err(ApiError::invalid("required_days", "打卡天数为 1 至训练营天数"));
+        return Err(ApiError::invalid(
+            "required_days",
+            "打卡天数为 1 至训练营天数",
+        ));
     }
     if !(b.group_qr_url.starts_with("https://") || b.group_qr_url.starts_with("http://"))
         || b.group_qr_url.len() > 500
     {
-        return Err(ApiError::invalid("group_qr_url", "群二维码须为 http(s) 链接"));
+        return Err(ApiError::invalid(
+            "group_qr_url",
+            "群二维码须为 http(s) 链接",
+        ));
     }
     if !b
         .community_project_id
@@ -207,7 +213,10 @@ pub async fn publish(
 ) -> Result<Reply<AdminCampView>, ApiError> {
     let camp = camp_or_404(&state, id).await?;
     if !camps::publish(&state.pool, id).await? {
-        return Err(ApiError::conflict(codes::CONFLICT, "训练营已结束，无法发布"));
+        return Err(ApiError::conflict(
+            codes::CONFLICT,
+            "训练营已结束，无法发布",
+        ));
     }
     // Idempotent: publishing again keeps the running workflow.
     let client = state.temporal.client().await?;
@@ -224,7 +233,10 @@ pub async fn publish(
         timing: camp.timing(),
         required_days: u32::try_from(camp.required_days).unwrap_or(0),
     };
-    match client.start_workflow(CampWorkflow::run, input, options).await {
+    match client
+        .start_workflow(CampWorkflow::run, input, options)
+        .await
+    {
         Ok(_) | Err(WorkflowStartError::AlreadyStarted { .. }) => {}
         Err(e) => {
             tracing::warn!(camp_id = id, error = %e, "cannot start the camp workflow");
@@ -254,8 +266,16 @@ pub async fn enrolments(
     let items = camps::enrolments(&state.pool, id)
         .await?
         .into_iter()
-        .filter(|e| q.verdict.as_deref().is_none_or(|v| e.verdict.as_deref() == Some(v)))
-        .filter(|e| q.review.as_deref().is_none_or(|r| e.review.as_deref() == Some(r)))
+        .filter(|e| {
+            q.verdict
+                .as_deref()
+                .is_none_or(|v| e.verdict.as_deref() == Some(v))
+        })
+        .filter(|e| {
+            q.review
+                .as_deref()
+                .is_none_or(|r| e.review.as_deref() == Some(r))
+        })
         .collect();
     Ok(Reply::ok(Items { items }))
 }
@@ -274,8 +294,16 @@ pub async fn refund_list(
         .await?
         .into_iter()
         .filter(|e| e.verdict.is_some())
-        .filter(|e| q.verdict.as_deref().is_none_or(|v| e.verdict.as_deref() == Some(v)))
-        .filter(|e| q.review.as_deref().is_none_or(|r| e.review.as_deref() == Some(r)))
+        .filter(|e| {
+            q.verdict
+                .as_deref()
+                .is_none_or(|v| e.verdict.as_deref() == Some(v))
+        })
+        .filter(|e| {
+            q.review
+                .as_deref()
+                .is_none_or(|r| e.review.as_deref() == Some(r))
+        })
         .collect();
     Ok(Reply::ok(Items { items }))
 }
@@ -332,14 +360,20 @@ fn parse_csv(text: &str) -> Result<Vec<CsvCheckin>, ApiError> {
         }
         let cols: Vec<&str> = line.split(',').map(str::trim).collect();
         let [id, nickname, at] = cols.as_slice() else {
-            return Err(ApiError::invalid("csv", format!("第 {} 行应为 3 列", n + 1)));
+            return Err(ApiError::invalid(
+                "csv",
+                format!("第 {} 行应为 3 列", n + 1),
+            ));
         };
         let checked_at = DateTime::parse_from_rfc3339(at)
             .or_else(|_| DateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.3f%z"))
             .map_err(|_| ApiError::invalid("csv", format!("第 {} 行时间无法识别", n + 1)))?
             .with_timezone(&Utc);
         if id.is_empty() || id.len() > 64 || nickname.chars().count() > 64 {
-            return Err(ApiError::invalid("csv", format!("第 {} 行 ID 或昵称无效", n + 1)));
+            return Err(ApiError::invalid(
+                "csv",
+                format!("第 {} 行 ID 或昵称无效", n + 1),
+            ));
         }
         out.push(CsvCheckin {
             community_user_id: id.to_string(),
