@@ -454,3 +454,32 @@ async fn money_that_arrives_for_a_closed_order_goes_back_through_a_refund() {
     );
     assert_eq!(app.pay.refunds().len(), 1);
 }
+
+#[tokio::test]
+async fn when_wechat_pay_stays_down_past_the_deadline_the_seat_is_released_and_503_answered() {
+    let app = spawn_pay_app(&[("PAY_DEADLINE_SECONDS", "3")]).await;
+    let (camp, _) = app.camp(CampSpec::default()).await;
+    app.pay.fail_next("prepay", 1000);
+    let p = app.parent("m1").await;
+    let (status, body) = app
+        .enrol(&p.token, camp, json!({"community_nickname": "小明"}))
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let first = format!("CAMP{camp}U{}N1", p.user_id);
+    assert_eq!(app.payment_result(&first).await.state, PayState::Failed);
+    assert_eq!(app.enrolment_status(&first).await, "released");
+    let attempts = app
+        .pay
+        .calls()
+        .iter()
+        .filter(|c| c.path == "/v3/pay/transactions/jsapi")
+        .count();
+    assert!(attempts >= 2, "retried: {attempts}");
+    // WeChat Pay is back: the member's next try is a new order.
+    app.pay.fail_next("prepay", 0);
+    let (status, again) = app
+        .enrol(&p.token, camp, json!({"community_nickname": "小明"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert!(no_of(&again["data"]).ends_with("N2"));
+}

@@ -445,13 +445,19 @@ impl PaymentWorkflow {
                 ctx.state_mut(|s| s.checkout = Some(Checkout::Failed { code }));
                 return Ok(Self::finish(ctx, PayState::Failed, None, None).await);
             }
-            // Prepay kept failing until the deadline: whether WeChat has the order is
-            // unknown, so the deadline path below (query, close, release) decides.
-            Err(_) => ctx.state_mut(|s| {
-                s.checkout = Some(Checkout::Failed {
-                    code: "SYSTEM_ERROR".into(),
-                })
-            }),
+            // Prepay kept failing (WeChat down past the deadline, or WeChat Pay not
+            // configured): the member never got payment parameters, so nothing can be paid
+            // under this number. The seat goes back; the member may try again (attempt + 1).
+            Err(_) => {
+                ctx.execute_activity(ReleasePayment, no.clone(), db_options())
+                    .await?;
+                ctx.state_mut(|s| {
+                    s.checkout = Some(Checkout::Failed {
+                        code: "SYSTEM_ERROR".into(),
+                    })
+                });
+                return Ok(Self::finish(ctx, PayState::Failed, None, None).await);
+            }
         }
 
         // Until the notice or the deadline.

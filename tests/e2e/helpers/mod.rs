@@ -11,6 +11,7 @@ mod temporal_server;
 pub use app::{Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with};
 pub use pay_app::{CampSpec, PROJECT, PayApp, spawn_pay_app, spawn_pay_app_with};
 pub use proxy::TcpProxy;
+pub use temporal_server::address as temporal_address;
 
 /// `host:port` of the MySQL/MariaDB server the tests use.
 pub fn db_server_addr() -> std::net::SocketAddr {
