@@ -39,7 +39,7 @@ module.exports = [
     },
   },
   {
-    files: ['tests/**/*.js', 'scripts/**/*.js', 'eslint.config.js', 'jest.config.js'],
+    files: ['tests/**/*.js', 'tests-real/**/*.js', 'scripts/**/*.js', 'eslint.config.js', 'jest.config.js'],
     languageOptions: { globals: { ...globals.node, ...globals.jest, ...globals.browser } },
   },
   {

@@ -4,19 +4,22 @@
 
 pub mod camp;
 pub mod db;
+pub mod error;
 pub mod notify;
 pub mod pay;
 pub mod wechat;
 
-mod credit_activities;
-pub(crate) mod makeup_activities;
-mod offer_activities;
-mod waitlist_activities;
+pub mod credit_activities;
+pub mod makeup_activities;
+pub mod offer_activities;
+pub mod waitlist_activities;
 mod wechat_activities;
 
 pub use camp::CampActivities;
 pub use credit_activities::CreditActivities;
+pub use db::Db;
 pub use makeup_activities::MakeupActivities;
+pub use notify::inbox::Notices;
 pub use offer_activities::OfferActivities;
 pub use pay::PayActivities;
 pub use waitlist_activities::WaitlistActivities;

@@ -1,236 +1,39 @@
-//! Activities of makeup bookings and minute credits (M3–M7).
+//! Activities of makeup bookings and minute credits (M3–M7): booking a makeup, the same
+//! decision for a makeup seat won from a waitlist, cancelling, completing. Each locks the
+//! session first, loads, asks `workflows::rules::makeup::decide`, writes, and records its
+//! outcome so a retry after the commit returns it whole (the credit's timing included).
 
-use crate::db::credits::{self, LedgerRow};
-use crate::db::{now_millis, offers};
+use crate::db::credits::{self, CreditStatus, LedgerRow, NewCredit};
+use crate::db::makeup::{self as mdb, NewMakeup, Pending, Target};
+use crate::db::{Db, now_millis, outcomes, seats};
+use crate::error::{Failure, Result};
+use crate::notify::inbox::{Letter, Notices};
+use crate::notify::offer_notices::session_facts;
+use crate::notify::pages;
+use crate::notify::templates::NoticeType;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{MySqlConnection, MySqlPool};
+use sqlx::MySqlConnection;
 use std::sync::Arc;
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
-use tracing::info;
-use workflows::activities::BookMakeup;
+use tracing::{info, instrument};
+use workflows::SessionKey;
+use workflows::activities::{AdoptedMakeup, BookMakeup};
 use workflows::makeup::{
-    BookingOutcome, CreditTiming, MakeupBooked, MakeupRefusal, MakeupRequest, Unbooked,
-    credit_workflow_id,
+    BookingOutcome, CreditTiming, LedgerKind, MakeupBooked, MakeupRefusal, MakeupRequest, Unbooked,
 };
-use workflows::rules::makeup::{CompletionType, Credit, duration_difference, spend_plan};
+use workflows::rules::makeup::{Credit, MakeupCase, MakeupPlan, decide};
+use workflows::settings::ClassSettings;
 
 pub struct MakeupActivities {
-    pool: MySqlPool,
+    db: Db,
+    notices: Notices,
 }
 
 impl MakeupActivities {
-    pub fn new(pool: MySqlPool) -> Self {
-        Self { pool }
+    pub fn new(db: Db, notices: Notices) -> Self {
+        Self { db, notices }
     }
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct Pending {
-    profile_id: i64,
-    original_booking_id: i64,
-    course_type: String,
-    level: i8,
-    duration_minutes: i32,
-    status: String,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct Target {
-    course_id: i64,
-    course_type: String,
-    level: i8,
-    duration_minutes: i32,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct MakeupRow {
-    id: i64,
-    booking_id: Option<i64>,
-    profile_id: i64,
-    pending_makeup_id: i64,
-    status: String,
-    duration_difference: i32,
-    completion_type: String,
-}
-
-fn completion(code: &str) -> CompletionType {
-    match code {
-        "partial" => CompletionType::Partial,
-        "extra" => CompletionType::Extra,
-        _ => CompletionType::Full,
-    }
-}
-
-fn refused(r: MakeupRefusal) -> BookingOutcome {
-    BookingOutcome::Refused(r)
-}
-
-/// True when another seat of the child overlaps `[start, end)`.
-async fn clashes(
-    conn: &mut MySqlConnection,
-    profile_id: i64,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let others: Vec<(DateTime<Utc>, i32)> = sqlx::query_as(
-        "SELECT s.starts_at, c.duration_minutes FROM booking b
-           JOIN class_session s ON s.course_schedule_id = b.course_schedule_id AND s.booking_date = b.booking_date
-           JOIN course_schedule cs ON cs.id = b.course_schedule_id JOIN course c ON c.id = cs.course_id
-          WHERE b.profile_id = ? AND b.status = 'booked' AND s.starts_at BETWEEN ? AND ?",
-    )
-    .bind(profile_id)
-    .bind(start - Duration::hours(12))
-    .bind(end)
-    .fetch_all(conn)
-    .await?;
-    Ok(others
-        .into_iter()
-        .any(|(s, minutes)| s < end && start < s + Duration::minutes(i64::from(minutes))))
-}
-
-/// The outcome of a booking this workflow already made (a retry after commit).
-async fn recorded(
-    conn: &mut MySqlConnection,
-    workflow_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<BookingOutcome>, sqlx::Error> {
-    let row: Option<MakeupRow> = sqlx::query_as(
-        "SELECT id, booking_id, profile_id, pending_makeup_id, CAST(status AS CHAR) AS status, duration_difference,
-                CAST(completion_type AS CHAR) AS completion_type
-           FROM makeup_booking WHERE workflow_id = ? ORDER BY id DESC LIMIT 1",
-    )
-    .bind(workflow_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(mb) = row.filter(|m| m.status == "confirmed") else {
-        return Ok(None);
-    };
-    let created: Option<(i64, i32, DateTime<Utc>)> =
-        sqlx::query_as("SELECT id, compensation_minutes, expiry_time FROM class_credit_compensation WHERE makeup_booking_id = ?")
-            .bind(mb.id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (used,): (Option<i64>,) = sqlx::query_as(
-        "SELECT CAST(SUM(used_minutes) AS SIGNED) FROM compensation_usage WHERE makeup_booking_id = ?",
-    )
-    .bind(mb.id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let remaining = credits::balance(conn, mb.profile_id, now).await?;
-    Ok(Some(BookingOutcome::Booked(MakeupBooked {
-        makeup_booking_id: mb.id,
-        booking_id: mb.booking_id.unwrap_or_default(),
-        profile_id: mb.profile_id,
-        duration_difference: i64::from(mb.duration_difference),
-        completion_type: completion(&mb.completion_type),
-        compensation_created: created.map_or(0, |c| u32::try_from(c.1).unwrap_or(0)),
-        compensation_used: u32::try_from(used.unwrap_or(0)).unwrap_or(0),
-        remaining_compensation: remaining,
-        created_credit: None, // its workflow was started on the first attempt's path
-    })))
-}
-
-/// What a makeup record is made of.
-struct NewMakeup<'a> {
-    pending_id: i64,
-    pending: &'a Pending,
-    booking_id: i64,
-    course_id: i64,
-    session: workflows::SessionKey,
-    original: u32,
-    makeup: u32,
-    difference: i64,
-    kind: CompletionType,
-    workflow_id: &'a str,
-}
-
-/// The `makeup_booking` row (confirmed) and the pending makeup marked booked.
-async fn record_makeup(tx: &mut MySqlConnection, m: &NewMakeup<'_>) -> Result<i64, sqlx::Error> {
-    let id = sqlx::query(
-        "INSERT INTO makeup_booking (pending_makeup_id, original_booking_id, booking_id, profile_id, makeup_class_id,
-                                     makeup_schedule_id, makeup_date, status, original_duration, makeup_duration,
-                                     duration_difference, completion_type, workflow_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)",
-    )
-    .bind(m.pending_id)
-    .bind(m.pending.original_booking_id)
-    .bind(m.booking_id)
-    .bind(m.pending.profile_id)
-    .bind(m.course_id)
-    .bind(m.session.course_schedule_id)
-    .bind(m.session.booking_date)
-    .bind(m.original)
-    .bind(m.makeup)
-    .bind(m.difference)
-    .bind(m.kind.as_str())
-    .bind(m.workflow_id)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_id();
-    sqlx::query("UPDATE pending_makeup SET status = 'booked' WHERE id = ?")
-        .bind(m.pending_id)
-        .execute(&mut *tx)
-        .await?;
-    Ok(i64::try_from(id).unwrap_or(i64::MAX))
-}
-
-/// M4: a credit of `minutes` for a shorter makeup, with its ledger row; its timing for the
-/// credit workflow.
-async fn create_credit(
-    tx: &mut MySqlConnection,
-    pending: &Pending,
-    makeup_booking_id: i64,
-    minutes: u32,
-    settings: &workflows::settings::ClassSettings,
-    now: DateTime<Utc>,
-) -> Result<CreditTiming, sqlx::Error> {
-    let expires_at = now + Duration::seconds(i64::from(settings.compensation_valid_seconds));
-    let credit_id = i64::try_from(
-        sqlx::query(
-            "INSERT INTO class_credit_compensation (profile_id, original_booking_id, makeup_booking_id, compensation_minutes,
-                                                    remaining_minutes, status, created_time, expiry_time)
-             VALUES (?, ?, ?, ?, ?, 'available', ?, ?)",
-        )
-        .bind(pending.profile_id)
-        .bind(pending.original_booking_id)
-        .bind(makeup_booking_id)
-        .bind(minutes)
-        .bind(minutes)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_id(),
-    )
-    .unwrap_or(i64::MAX);
-    sqlx::query("UPDATE class_credit_compensation SET workflow_id = ? WHERE id = ?")
-        .bind(credit_workflow_id(credit_id))
-        .bind(credit_id)
-        .execute(&mut *tx)
-        .await?;
-    credits::ledger(
-        tx,
-        LedgerRow {
-            profile_id: pending.profile_id,
-            credit_id,
-            kind: "created",
-            minutes,
-            makeup_booking_id: Some(makeup_booking_id),
-            key: format!("created/{credit_id}"),
-            at: now,
-        },
-    )
-    .await?;
-    let remind_at = (expires_at
-        - Duration::seconds(i64::from(settings.compensation_reminder_seconds)))
-    .max(now);
-    Ok(CreditTiming {
-        credit_id,
-        profile_id: pending.profile_id,
-        expires_at,
-        remind_at,
-    })
 }
 
 #[activities]
@@ -241,191 +44,9 @@ impl MakeupActivities {
         _ctx: ActivityContext,
         input: BookMakeup,
     ) -> Result<BookingOutcome, ActivityError> {
-        let req: MakeupRequest = input.request;
-        let now = now_millis();
-        let mut tx = self.pool.begin().await?;
-        if let Some(done) = recorded(&mut tx, &input.workflow_id, now).await? {
-            return Ok(done);
-        }
-        let Some(session) = offers::lock_session(&mut tx, req.session).await? else {
-            return Ok(refused(MakeupRefusal::NotEligible));
-        };
-        let pending: Option<Pending> = sqlx::query_as(
-            "SELECT profile_id, original_booking_id, course_type, level, duration_minutes, CAST(status AS CHAR) AS status
-               FROM pending_makeup WHERE id = ? FOR UPDATE",
-        )
-        .bind(req.pending_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(pending) = pending.filter(|p| p.status == "open") else {
-            return Ok(refused(MakeupRefusal::NotOpen));
-        };
-        let target: Target = sqlx::query_as(
-            "SELECT c.id AS course_id, c.course_type, c.level, c.duration_minutes
-               FROM course_schedule cs JOIN course c ON c.id = cs.course_id WHERE cs.id = ?",
-        )
-        .bind(req.session.course_schedule_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if target.course_type != pending.course_type || target.level > pending.level {
-            return Ok(refused(MakeupRefusal::NotEligible));
-        }
-        if now >= session.starts_at {
-            return Ok(refused(MakeupRefusal::Started));
-        }
-        let taken = offers::booked_count(&mut tx, req.session).await?
-            + offers::reserved_seats(&mut tx, req.session).await?;
-        if taken >= session.capacity() {
-            return Ok(refused(MakeupRefusal::Full));
-        }
-        let ends_at = session.starts_at + Duration::minutes(i64::from(target.duration_minutes));
-        if clashes(&mut tx, pending.profile_id, session.starts_at, ends_at).await? {
-            return Ok(refused(MakeupRefusal::Clash));
-        }
-        let original = u32::try_from(pending.duration_minutes).unwrap_or(0);
-        let makeup = u32::try_from(target.duration_minutes).unwrap_or(0);
-        let (d, kind) = duration_difference(original, makeup);
-        if d > 0 && !req.accept_shorter {
-            return Ok(refused(MakeupRefusal::NeedsAcceptShorter {
-                makeup_minutes: makeup,
-                missing_minutes: u32::try_from(d).unwrap_or(0),
-            }));
-        }
-        let spend = d < 0 && (req.use_compensation || req.settings.extra_requires_compensation);
-        let available = credits::spendable(&mut tx, pending.profile_id, now).await?;
-        let plan = if spend {
-            let needed = u32::try_from(-d).unwrap_or(0);
-            let pool: Vec<Credit> = available
-                .iter()
-                .map(|c| Credit {
-                    id: c.id,
-                    remaining: u32::try_from(c.remaining_minutes).unwrap_or(0),
-                    expires: c.expiry_time.timestamp_millis(),
-                })
-                .collect();
-            match spend_plan(&pool, needed) {
-                Some(plan) => plan,
-                None => {
-                    let total = pool.iter().map(|c| c.remaining).sum();
-                    return Ok(refused(MakeupRefusal::Insufficient {
-                        needed,
-                        available: total,
-                    }));
-                }
-            }
-        } else {
-            Vec::new()
-        };
-
-        let booking_id = match sqlx::query(
-            "INSERT INTO booking (profile_id, course_schedule_id, booking_date, status, source) VALUES (?, ?, ?, 'booked', 'makeup')",
-        )
-        .bind(pending.profile_id)
-        .bind(req.session.course_schedule_id)
-        .bind(req.session.booking_date)
-        .execute(&mut *tx)
-        .await
-        {
-            Ok(r) => i64::try_from(r.last_insert_id()).unwrap_or(i64::MAX),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(refused(MakeupRefusal::Clash)),
-            Err(e) => return Err(e.into()),
-        };
-        let makeup_booking_id = record_makeup(
-            &mut tx,
-            &NewMakeup {
-                pending_id: req.pending_id,
-                pending: &pending,
-                booking_id,
-                course_id: target.course_id,
-                session: req.session,
-                original,
-                makeup,
-                difference: d,
-                kind,
-                workflow_id: &input.workflow_id,
-            },
-        )
-        .await?;
-
-        let mut used = 0;
-        for (credit_id, take) in &plan {
-            let credit = available
-                .iter()
-                .find(|c| c.id == *credit_id)
-                .expect("planned from these");
-            let left = u32::try_from(credit.remaining_minutes).unwrap_or(0) - take;
-            sqlx::query(
-                "UPDATE class_credit_compensation SET remaining_minutes = ?, status = IF(? = 0, 'used', 'available'),
-                        used_time = ? WHERE id = ?",
-            )
-            .bind(left)
-            .bind(left)
-            .bind(now)
-            .bind(credit_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO compensation_usage (compensation_id, makeup_booking_id, booking_id, used_minutes, remaining_minutes,
-                                                 usage_type, usage_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(credit_id)
-            .bind(makeup_booking_id)
-            .bind(booking_id)
-            .bind(take)
-            .bind(left)
-            .bind(if left == 0 { "full_use" } else { "partial_use" })
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            credits::ledger(
-                &mut tx,
-                LedgerRow {
-                    profile_id: pending.profile_id,
-                    credit_id: *credit_id,
-                    kind: "used",
-                    minutes: *take,
-                    makeup_booking_id: Some(makeup_booking_id),
-                    key: format!("used/{makeup_booking_id}/{credit_id}"),
-                    at: now,
-                },
-            )
-            .await?;
-            used += take;
-        }
-
-        let created = u32::try_from(d.max(0)).unwrap_or(0);
-        let created_credit = if created > 0 {
-            Some(
-                create_credit(
-                    &mut tx,
-                    &pending,
-                    makeup_booking_id,
-                    created,
-                    &req.settings,
-                    now,
-                )
-                .await?,
-            )
-        } else {
-            None
-        };
-        let remaining = credits::balance(&mut tx, pending.profile_id, now).await?;
-        tx.commit().await?;
-        info!(
-            makeup_booking_id,
-            booking_id, d, created, used, "makeup booked"
-        );
-        Ok(BookingOutcome::Booked(MakeupBooked {
-            makeup_booking_id,
-            booking_id,
-            profile_id: pending.profile_id,
-            duration_difference: d,
-            completion_type: kind,
-            compensation_created: created,
-            compensation_used: used,
-            remaining_compensation: remaining,
-            created_credit,
-        }))
+        book(&self.db, &self.notices, input)
+            .await
+            .map_err(Failure::into_activity)
     }
 
     #[activity(definition = workflows::activities::CancelMakeup)]
@@ -434,131 +55,9 @@ impl MakeupActivities {
         _ctx: ActivityContext,
         makeup_booking_id: i64,
     ) -> Result<Unbooked, ActivityError> {
-        let now = now_millis();
-        let mut tx = self.pool.begin().await?;
-        let mb: MakeupRow = sqlx::query_as(
-            "SELECT id, booking_id, profile_id, pending_makeup_id, CAST(status AS CHAR) AS status, duration_difference,
-                    CAST(completion_type AS CHAR) AS completion_type
-               FROM makeup_booking WHERE id = ? FOR UPDATE",
-        )
-        .bind(makeup_booking_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let booking_id = mb.booking_id.unwrap_or_default();
-        if mb.status == "cancelled" {
-            return Ok(Unbooked {
-                booking_id,
-                restored_minutes: 0,
-                revoked_minutes: 0,
-                changed: false,
-            });
-        }
-        // Restore every consumed minute, with the credit's original expiry.
-        let usages: Vec<(i64, i64, i32)> = sqlx::query_as(
-            "SELECT id, compensation_id, used_minutes FROM compensation_usage
-              WHERE makeup_booking_id = ? AND restored_at IS NULL FOR UPDATE",
-        )
-        .bind(makeup_booking_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut restored = 0u32;
-        for (usage_id, credit_id, minutes) in usages {
-            let minutes = u32::try_from(minutes).unwrap_or(0);
-            let credit = credits::lock(&mut tx, credit_id)
-                .await?
-                .expect("usage points at a credit");
-            let key = |kind: &str| format!("{kind}/{makeup_booking_id}/{credit_id}");
-            credits::ledger(
-                &mut tx,
-                LedgerRow {
-                    profile_id: credit.profile_id,
-                    credit_id,
-                    kind: "restored",
-                    minutes,
-                    makeup_booking_id: Some(makeup_booking_id),
-                    key: key("restored"),
-                    at: now,
-                },
-            )
-            .await?;
-            if credit.expiry_time > now {
-                sqlx::query("UPDATE class_credit_compensation SET remaining_minutes = remaining_minutes + ?, status = 'available' WHERE id = ?")
-                    .bind(minutes)
-                    .bind(credit_id)
-                    .execute(&mut *tx)
-                    .await?;
-            } else {
-                // Its expiry has passed meanwhile: the restored minutes expire at once.
-                credits::ledger(
-                    &mut tx,
-                    LedgerRow {
-                        profile_id: credit.profile_id,
-                        credit_id,
-                        kind: "expired",
-                        minutes,
-                        makeup_booking_id: Some(makeup_booking_id),
-                        key: key("expired-on-restore"),
-                        at: now,
-                    },
-                )
-                .await?;
-            }
-            sqlx::query("UPDATE compensation_usage SET restored_at = ? WHERE id = ?")
-                .bind(now)
-                .bind(usage_id)
-                .execute(&mut *tx)
-                .await?;
-            restored += minutes;
-        }
-        // Revoke what this booking created and nobody used.
-        let created: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM class_credit_compensation WHERE makeup_booking_id = ?")
-                .bind(makeup_booking_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let mut revoked = 0u32;
-        if let Some((credit_id,)) = created {
-            let credit = credits::lock(&mut tx, credit_id)
-                .await?
-                .expect("just found");
-            let left = u32::try_from(credit.remaining_minutes).unwrap_or(0);
-            if credit.status == "available" && left > 0 {
-                credits::ledger(
-                    &mut tx,
-                    LedgerRow {
-                        profile_id: credit.profile_id,
-                        credit_id,
-                        kind: "revoked",
-                        minutes: left,
-                        makeup_booking_id: Some(makeup_booking_id),
-                        key: format!("revoked/{credit_id}"),
-                        at: now,
-                    },
-                )
-                .await?;
-                sqlx::query("UPDATE class_credit_compensation SET remaining_minutes = 0, status = 'revoked' WHERE id = ?")
-                    .bind(credit_id)
-                    .execute(&mut *tx)
-                    .await?;
-                revoked = left;
-            }
-        }
-        sqlx::query("UPDATE makeup_booking SET status = 'cancelled' WHERE id = ?")
-            .bind(makeup_booking_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE pending_makeup SET status = 'open' WHERE id = ?")
-            .bind(mb.pending_makeup_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        info!(makeup_booking_id, restored, revoked, "makeup cancelled");
-        Ok(Unbooked {
-            booking_id,
-            restored_minutes: restored,
-            revoked_minutes: revoked,
-            changed: true,
-        })
+        cancel(&self.db, &self.notices, makeup_booking_id)
+            .await
+            .map_err(Failure::into_activity)
     }
 
     #[activity(definition = workflows::activities::CompleteMakeup)]
@@ -567,104 +66,463 @@ impl MakeupActivities {
         _ctx: ActivityContext,
         makeup_booking_id: i64,
     ) -> Result<String, ActivityError> {
-        sqlx::query(
-            "UPDATE makeup_booking mb JOIN booking b ON b.id = mb.booking_id
-                SET mb.status = IF(b.status = 'no_show', 'no_show', 'completed')
-              WHERE mb.id = ? AND mb.status = 'confirmed'",
-        )
-        .bind(makeup_booking_id)
-        .execute(&self.pool)
-        .await?;
-        let (status,): (String,) =
-            sqlx::query_as("SELECT CAST(status AS CHAR) FROM makeup_booking WHERE id = ?")
-                .bind(makeup_booking_id)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(status)
+        complete(&self.db, makeup_booking_id)
+            .await
+            .map_err(Failure::into_activity)
     }
 }
 
-/// M3: the seat a waitlist entry won was waited for from a pending makeup, so it is booked as
-/// that makeup: the makeup record, the pending makeup booked, and a credit for a shorter
-/// class. Runs inside the claim's transaction; `None` when the pending makeup is no longer
-/// open (the seat then stays an ordinary booking).
-pub(crate) async fn adopt_won_seat(
-    tx: &mut MySqlConnection,
-    pending_id: i64,
-    booking_id: i64,
-    session: workflows::SessionKey,
-    settings: &workflows::settings::ClassSettings,
+/// What a makeup seat needs to be decided and written, booked directly or won from a queue.
+#[derive(Debug, Clone)]
+pub struct SeatForMakeup {
+    pub pending_id: i64,
+    pub session: SessionKey,
+    pub starts_at: DateTime<Utc>,
+    pub accept_shorter: bool,
+    pub use_compensation: bool,
+    pub settings: ClassSettings,
+}
+
+/// Everything the decision read, kept for the writes.
+pub struct Planned {
+    pending: Pending,
+    target: Target,
+    plan: MakeupPlan,
+    credits: Vec<credits::CreditRow>,
+}
+
+/// Load → decide, under the session lock the caller holds.
+async fn plan(
+    conn: &mut MySqlConnection,
+    seat: &SeatForMakeup,
+    seat_free: bool,
     now: DateTime<Utc>,
-) -> Result<Option<workflows::activities::AdoptedMakeup>, sqlx::Error> {
-    let pending: Option<Pending> = sqlx::query_as(
-        "SELECT profile_id, original_booking_id, course_type, level, duration_minutes, CAST(status AS CHAR) AS status
-           FROM pending_makeup WHERE id = ? FOR UPDATE",
-    )
-    .bind(pending_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(pending) = pending.filter(|p| p.status == "open") else {
-        return Ok(None);
+) -> Result<std::result::Result<Planned, MakeupRefusal>> {
+    let Some(pending) = mdb::lock_pending(&mut *conn, seat.pending_id).await? else {
+        return Ok(Err(MakeupRefusal::NotOpen));
     };
-    let target: Target = sqlx::query_as(
-        "SELECT c.id AS course_id, c.course_type, c.level, c.duration_minutes
-           FROM course_schedule cs JOIN course c ON c.id = cs.course_id WHERE cs.id = ?",
+    let target = mdb::target(&mut *conn, seat.session).await?;
+    let clash = mdb::clashes(
+        &mut *conn,
+        pending.profile_id,
+        seat.starts_at,
+        target.ends_at(seat.starts_at),
     )
-    .bind(session.course_schedule_id)
-    .fetch_one(&mut *tx)
     .await?;
-    let (starts_at,): (DateTime<Utc>,) = sqlx::query_as(
-        "SELECT starts_at FROM class_session WHERE course_schedule_id = ? AND booking_date = ?",
-    )
-    .bind(session.course_schedule_id)
-    .bind(session.booking_date)
-    .fetch_one(&mut *tx)
-    .await?;
-    let original = u32::try_from(pending.duration_minutes).unwrap_or(0);
-    let makeup = u32::try_from(target.duration_minutes).unwrap_or(0);
-    let (d, kind) = duration_difference(original, makeup);
-    let workflow_id = workflows::makeup::makeup_workflow_id(pending_id, session);
-    sqlx::query("UPDATE booking SET source = 'makeup' WHERE id = ?")
-        .bind(booking_id)
-        .execute(&mut *tx)
-        .await?;
-    let makeup_booking_id = record_makeup(
-        tx,
+    let credits = credits::spendable(&mut *conn, pending.profile_id, now).await?;
+    let pool: Vec<Credit> = credits.iter().map(credits::CreditRow::as_credit).collect();
+    let case = MakeupCase {
+        pending_open: pending.open,
+        original: pending.facts(),
+        target: target.facts(),
+        started: now >= seat.starts_at,
+        seat_free,
+        clash,
+        accept_shorter: seat.accept_shorter,
+        pay_extra_from_credits: seat.use_compensation || seat.settings.extra_requires_compensation,
+        credits: &pool,
+    };
+    Ok(decide(&case).map(|plan| Planned {
+        pending,
+        target,
+        plan,
+        credits,
+    }))
+}
+
+/// The decision for a seat a waitlist entry just won (the claim holds the locks and the seat).
+pub async fn plan_won_seat(
+    conn: &mut MySqlConnection,
+    seat: &SeatForMakeup,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Planned, MakeupRefusal>> {
+    plan(conn, seat, true, now).await
+}
+
+/// Writes a decided makeup: the record, the credits spent, the credit created, the
+/// `makeup_booked` message.
+async fn write(
+    conn: &mut MySqlConnection,
+    db: &Db,
+    notices: &Notices,
+    seat: &SeatForMakeup,
+    p: Planned,
+    booking_id: i64,
+    now: DateTime<Utc>,
+) -> Result<MakeupBooked> {
+    let ids = db.ids().await?;
+    let profile_id = p.pending.profile_id;
+    let makeup_booking_id = mdb::record_makeup(
+        &mut *conn,
         &NewMakeup {
-            pending_id,
-            pending: &pending,
+            pending_id: seat.pending_id,
+            pending: &p.pending,
             booking_id,
-            course_id: target.course_id,
-            session,
-            original,
-            makeup,
-            difference: d,
-            kind,
-            workflow_id: &workflow_id,
+            course_id: p.target.course_id,
+            session: seat.session,
+            makeup_minutes: p.target.duration_minutes,
+            difference: p.plan.difference,
+            kind: p.plan.kind,
+            workflow_id: &ids.makeup(seat.pending_id, seat.session),
         },
     )
     .await?;
-    let created = u32::try_from(d.max(0)).unwrap_or(0);
-    let created_credit = if created > 0 {
-        Some(create_credit(tx, &pending, makeup_booking_id, created, settings, now).await?)
+    let used = spend(&mut *conn, &p, makeup_booking_id, booking_id, now).await?;
+    let created_credit = if p.plan.create_minutes > 0 {
+        let expires = now + Duration::seconds(i64::from(seat.settings.compensation_valid_seconds));
+        let credit_id = credits::create(
+            &mut *conn,
+            &NewCredit {
+                profile_id,
+                original_booking_id: p.pending.original_booking_id,
+                makeup_booking_id,
+                minutes: p.plan.create_minutes,
+                created: now,
+                expires,
+            },
+            &ids,
+        )
+        .await?;
+        Some(credit_timing(
+            credit_id,
+            profile_id,
+            now,
+            expires,
+            &seat.settings,
+        ))
     } else {
         None
     };
-    let remaining = credits::balance(tx, pending.profile_id, now).await?;
-    Ok(Some(workflows::activities::AdoptedMakeup {
-        pending_id,
-        booked: MakeupBooked {
+    let wechat = tell(
+        &mut *conn,
+        notices,
+        profile_id,
+        seat.session,
+        NoticeType::MakeupBooked,
+        makeup_booking_id,
+    )
+    .await?;
+    Ok(MakeupBooked {
+        makeup_booking_id,
+        booking_id,
+        profile_id,
+        duration_difference: p.plan.difference,
+        completion_type: p.plan.kind,
+        compensation_created: p.plan.create_minutes,
+        compensation_used: used,
+        remaining_compensation: credits::balance(&mut *conn, profile_id, now).await?,
+        created_credit,
+        wechat: wechat.into_iter().collect(),
+    })
+}
+
+/// M6: spend the planned minutes, earliest expiry first, each use recorded.
+async fn spend(
+    conn: &mut MySqlConnection,
+    p: &Planned,
+    makeup_booking_id: i64,
+    booking_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let mut used = 0;
+    for (credit_id, take) in &p.plan.spend {
+        let credit = p
+            .credits
+            .iter()
+            .find(|c| c.id == *credit_id)
+            .ok_or_else(|| Failure::Data(format!("planned credit {credit_id} not loaded")))?;
+        let left = credit.remaining_minutes - take;
+        credits::set_remaining(&mut *conn, *credit_id, left, now).await?;
+        credits::record_usage(
+            &mut *conn,
+            *credit_id,
             makeup_booking_id,
             booking_id,
-            profile_id: pending.profile_id,
-            duration_difference: d,
-            completion_type: kind,
-            compensation_created: created,
-            compensation_used: 0,
-            remaining_compensation: remaining,
-            created_credit,
+            *take,
+            left,
+            now,
+        )
+        .await?;
+        credits::ledger(
+            &mut *conn,
+            LedgerRow {
+                profile_id: p.pending.profile_id,
+                credit_id: *credit_id,
+                kind: LedgerKind::Used,
+                minutes: *take,
+                makeup_booking_id: Some(makeup_booking_id),
+                key: format!("used/{makeup_booking_id}/{credit_id}"),
+                at: now,
+            },
+        )
+        .await?;
+        used += take;
+    }
+    Ok(used)
+}
+
+fn credit_timing(
+    credit_id: i64,
+    profile_id: i64,
+    created: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    settings: &ClassSettings,
+) -> CreditTiming {
+    let remind_at = (expires_at
+        - Duration::seconds(i64::from(settings.compensation_reminder_seconds)))
+    .max(created);
+    CreditTiming {
+        credit_id,
+        profile_id,
+        expires_at,
+        remind_at,
+    }
+}
+
+/// `makeup_booked` / `makeup_cancelled` to the child's parent; the WeChat key when one waits.
+async fn tell(
+    conn: &mut MySqlConnection,
+    notices: &Notices,
+    profile_id: i64,
+    session: SessionKey,
+    kind: NoticeType,
+    makeup_booking_id: i64,
+) -> Result<Option<String>> {
+    let facts = session_facts(&mut *conn, session).await?;
+    let user_id = mdb::parent_of(&mut *conn, profile_id).await?;
+    let sent = notices
+        .send(
+            conn,
+            Letter {
+                user_id,
+                profile_id: Some(profile_id),
+                kind,
+                facts: &facts,
+                page: match kind {
+                    NoticeType::MakeupCancelled => pages::makeups(),
+                    _ => pages::my_makeups(),
+                },
+                data: serde_json::json!({
+                    "makeup_booking_id": makeup_booking_id,
+                    "course_schedule_id": session.course_schedule_id,
+                    "booking_date": session.booking_date,
+                }),
+                dedupe_key: format!("{}/{makeup_booking_id}", kind.code()),
+            },
+        )
+        .await?;
+    Ok(sent.wechat)
+}
+
+/// M3: a seat won from a pending makeup's waitlist entry is booked as that makeup.
+pub async fn adopt_won_seat(
+    conn: &mut MySqlConnection,
+    db: &Db,
+    notices: &Notices,
+    seat: &SeatForMakeup,
+    planned: Planned,
+    booking_id: i64,
+    now: DateTime<Utc>,
+) -> Result<AdoptedMakeup> {
+    let ends_at = planned.target.ends_at(seat.starts_at);
+    let booked = write(conn, db, notices, seat, planned, booking_id, now).await?;
+    Ok(AdoptedMakeup {
+        pending_id: seat.pending_id,
+        booked,
+        starts_at: seat.starts_at,
+        ends_at,
+        accept_shorter: seat.accept_shorter,
+        use_compensation: seat.use_compensation,
+    })
+}
+
+/// M3–M6 in one transaction under the target session's lock: the decision, the booking, the
+/// makeup record and the minutes. Idempotent per workflow id.
+#[instrument(skip_all, fields(workflow_id = %input.workflow_id, pending_id = input.request.pending_id, session = %input.request.session))]
+pub async fn book(db: &Db, notices: &Notices, input: BookMakeup) -> Result<BookingOutcome> {
+    let req: MakeupRequest = input.request;
+    let Some((mut tx, locked)) = db.lock_session(req.session).await? else {
+        return Ok(BookingOutcome::Refused(MakeupRefusal::NotEligible));
+    };
+    let key = format!("makeup.book/{}", input.workflow_id);
+    if let Some(done) = outcomes::recorded(&mut tx, &key).await? {
+        return Ok(done);
+    }
+    let now = now_millis();
+    let seat_free = !seats::count(&mut tx, req.session, &locked).await?.is_full();
+    let seat = SeatForMakeup {
+        pending_id: req.pending_id,
+        session: req.session,
+        starts_at: locked.starts_at,
+        accept_shorter: req.accept_shorter,
+        use_compensation: req.use_compensation,
+        settings: req.settings,
+    };
+    let planned = match plan(&mut tx, &seat, seat_free, now).await? {
+        Ok(p) => p,
+        Err(refusal) => return Ok(BookingOutcome::Refused(refusal)),
+    };
+    let Some(booking_id) = crate::db::offers::insert_booking(
+        &mut tx,
+        planned.pending.profile_id,
+        req.session,
+        "makeup",
+    )
+    .await?
+    else {
+        return Ok(BookingOutcome::Refused(MakeupRefusal::Clash));
+    };
+    let booked = write(&mut tx, db, notices, &seat, planned, booking_id, now).await?;
+    let outcome = BookingOutcome::Booked(booked);
+    outcomes::record(&mut tx, &key, &outcome).await?;
+    tx.commit().await?;
+    info!("makeup booked");
+    Ok(outcome)
+}
+
+/// M5: cancel the makeup: reopen the pending makeup, restore consumed credit minutes (original
+/// expiry; minutes of a credit that expired or was revoked meanwhile go out again at once),
+/// revoke the unused minutes this booking created, tell the parent. The seat itself is
+/// released by the offer workflow started next.
+#[instrument(skip_all, fields(makeup_booking_id))]
+pub async fn cancel(db: &Db, notices: &Notices, makeup_booking_id: i64) -> Result<Unbooked> {
+    let session = mdb::session_of(&mut *db.pool().acquire().await?, makeup_booking_id)
+        .await?
+        .ok_or_else(|| Failure::Data(format!("makeup {makeup_booking_id} does not exist")))?;
+    let Some((mut tx, _locked)) = db.lock_session(session).await? else {
+        return Err(Failure::Data(format!("session {session} has no row")));
+    };
+    let key = format!("makeup.cancel/{makeup_booking_id}");
+    if let Some(done) = outcomes::recorded(&mut tx, &key).await? {
+        return Ok(done);
+    }
+    let mb = mdb::lock_makeup(&mut tx, makeup_booking_id)
+        .await?
+        .ok_or_else(|| Failure::Data(format!("makeup {makeup_booking_id} vanished")))?;
+    if mb.cancelled {
+        return Ok(Unbooked {
+            booking_id: mb.booking_id,
+            restored_minutes: 0,
+            revoked_minutes: 0,
+            changed: false,
+            wechat: Vec::new(),
+        });
+    }
+    let now = now_millis();
+    let restored = restore_used(&mut tx, makeup_booking_id, now).await?;
+    let revoked = revoke_created(&mut tx, makeup_booking_id, now).await?;
+    mdb::set_makeup_status(&mut tx, makeup_booking_id, "cancelled").await?;
+    mdb::set_pending_status(&mut tx, mb.pending_makeup_id, "open").await?;
+    let wechat = tell(
+        &mut tx,
+        notices,
+        mb.profile_id,
+        mb.session,
+        NoticeType::MakeupCancelled,
+        makeup_booking_id,
+    )
+    .await?;
+    let outcome = Unbooked {
+        booking_id: mb.booking_id,
+        restored_minutes: restored,
+        revoked_minutes: revoked,
+        changed: true,
+        wechat: wechat.into_iter().collect(),
+    };
+    outcomes::record(&mut tx, &key, &outcome).await?;
+    tx.commit().await?;
+    info!(restored, revoked, "makeup cancelled");
+    Ok(outcome)
+}
+
+/// M5: every minute the makeup consumed comes back to its credit, with the credit's original
+/// expiry. A credit that expired meanwhile, or was revoked (its own makeup cancelled), does not
+/// come back to life: the restored minutes are recorded and go out again at once.
+async fn restore_used(
+    conn: &mut MySqlConnection,
+    makeup_booking_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let mut restored = 0;
+    for (usage_id, credit_id, minutes) in
+        credits::unrestored_usages(&mut *conn, makeup_booking_id).await?
+    {
+        let credit = credits::lock(&mut *conn, credit_id)
+            .await?
+            .ok_or_else(|| Failure::Data(format!("usage {usage_id} points at no credit")))?;
+        let key = |kind: &str| format!("{kind}/{makeup_booking_id}/{credit_id}");
+        let row = |kind: LedgerKind, key: String| LedgerRow {
+            profile_id: credit.profile_id,
+            credit_id,
+            kind,
+            minutes,
+            makeup_booking_id: Some(makeup_booking_id),
+            key,
+            at: now,
+        };
+        credits::ledger(&mut *conn, row(LedgerKind::Restored, key("restored"))).await?;
+        let gone_for_good = match credit.status {
+            CreditStatus::Revoked => Some(LedgerKind::Revoked),
+            _ if credit.expiry_time <= now => Some(LedgerKind::Expired),
+            _ => None,
+        };
+        match gone_for_good {
+            None => credits::add_back(&mut *conn, credit_id, minutes).await?,
+            Some(kind) => {
+                let k = format!("{}-on-restore", kind.as_str());
+                credits::ledger(&mut *conn, row(kind, key(&k))).await?;
+            }
+        }
+        credits::mark_restored(&mut *conn, usage_id, now).await?;
+        restored += minutes;
+    }
+    Ok(restored)
+}
+
+/// M5: what this booking created and nobody used is revoked.
+async fn revoke_created(
+    conn: &mut MySqlConnection,
+    makeup_booking_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let Some(credit) = credits::lock_created_by(&mut *conn, makeup_booking_id).await? else {
+        return Ok(0);
+    };
+    let left = credit.remaining_minutes;
+    if credit.status != CreditStatus::Available || left == 0 {
+        return Ok(0);
+    }
+    credits::ledger(
+        &mut *conn,
+        LedgerRow {
+            profile_id: credit.profile_id,
+            credit_id: credit.id,
+            kind: LedgerKind::Revoked,
+            minutes: left,
+            makeup_booking_id: Some(makeup_booking_id),
+            key: format!("revoked/{}", credit.id),
+            at: now,
         },
-        starts_at,
-        ends_at: starts_at + Duration::minutes(i64::from(target.duration_minutes)),
-    }))
+    )
+    .await?;
+    credits::close(&mut *conn, credit.id, CreditStatus::Revoked).await?;
+    Ok(left)
+}
+
+/// At class end: completed, or no-show when attendance says so.
+pub async fn complete(db: &Db, makeup_booking_id: i64) -> Result<String> {
+    sqlx::query(
+        "UPDATE makeup_booking mb JOIN booking b ON b.id = mb.booking_id
+            SET mb.status = IF(b.status = 'no_show', 'no_show', 'completed')
+          WHERE mb.id = ? AND mb.status = 'confirmed'",
+    )
+    .bind(makeup_booking_id)
+    .execute(db.pool())
+    .await?;
+    let (status,): (String,) =
+        sqlx::query_as("SELECT CAST(status AS CHAR) FROM makeup_booking WHERE id = ?")
+            .bind(makeup_booking_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(status)
 }

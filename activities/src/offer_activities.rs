@@ -1,35 +1,43 @@
-//! Activities of `WaitlistOfferWorkflow`: release, claim, hold, lapse, notify, close.
+//! Activities of `WaitlistOfferWorkflow`: release, claim, hold, lapse, notify, record, close,
+//! and the maintenance job's reaping of offers whose run ended. Each is a thin wrapper around a
+//! plain function (callable from tests) that locks the session first, loads, asks the rule in
+//! `workflows::rules`, writes, and records its outcome where a retry must return it.
 
-use crate::db::{self, now_millis, offers};
-use crate::notify::drafts::WechatDrafts;
+use crate::db::offers::{self, BookingToRelease, HoldEnd, NewFlow};
+use crate::db::{Db, now_millis, outcomes, seats};
+use crate::error::{Failure, Result};
+use crate::makeup_activities::{self, SeatForMakeup};
+use crate::notify::inbox::Notices;
 use crate::notify::offer_notices::{Notice, notify};
 use crate::notify::templates::NoticeType;
-use chrono_tz::Tz;
-use sqlx::{MySqlConnection, MySqlPool};
 use std::sync::Arc;
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
-use tracing::info;
+use tracing::{info, instrument};
 use workflows::activities::{
     ClaimOutcome, ClaimRequest, CloseRequest, Hold, HoldRequest, LapseRequest, NoticeOutcome,
-    NotifyRequest, OfferNotice, ReleaseRequest, ResponseRecord,
+    NotifyRequest, OfferNotice, ReapReport, ReleaseRequest, ResponseRecord,
 };
-use workflows::offer::{OfferOpened, OfferPhase, Release, ReleaseOutcome, ReleaseRefusal};
-use workflows::rules::offer::{hold_deadline, response_deadline};
+use workflows::offer::{
+    Action, NoOfferReason, OfferOpened, OfferPhase, Release, ReleaseOutcome, ReleaseRefusal,
+};
+use workflows::rules::offer::{hold_deadline, no_offer_reason, response_deadline};
 use workflows::rules::time::waitlist_cutoff;
 
 pub struct OfferActivities {
-    pool: MySqlPool,
-    club_tz: Tz,
-    drafts: WechatDrafts,
+    db: Db,
+    notices: Notices,
+    /// Asks Temporal whether an open offer's run still exists (maintenance); `None` in tests
+    /// that run the activities without a server.
+    temporal: Option<temporalio_client::Client>,
 }
 
 impl OfferActivities {
-    pub fn new(pool: MySqlPool, club_tz: Tz, drafts: WechatDrafts) -> Self {
+    pub fn new(db: Db, notices: Notices, temporal: Option<temporalio_client::Client>) -> Self {
         Self {
-            pool,
-            club_tz,
-            drafts,
+            db,
+            notices,
+            temporal,
         }
     }
 }
@@ -40,6 +48,95 @@ fn kind_of(notice: OfferNotice) -> NoticeType {
         OfferNotice::SeatTaken => NoticeType::SeatTaken,
         OfferNotice::HoldForYou => NoticeType::HoldForYou,
         OfferNotice::OfferExpired => NoticeType::OfferExpired,
+    }
+}
+
+#[activities]
+impl OfferActivities {
+    #[activity(definition = workflows::activities::ReleaseSeats)]
+    pub async fn release(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        req: ReleaseRequest,
+    ) -> Result<ReleaseOutcome, ActivityError> {
+        release(&self.db, &self.notices, req)
+            .await
+            .map_err(Failure::into_activity)
+    }
+
+    #[activity(definition = workflows::activities::ClaimSeat)]
+    pub async fn claim(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        req: ClaimRequest,
+    ) -> Result<ClaimOutcome, ActivityError> {
+        claim(&self.db, &self.notices, req)
+            .await
+            .map_err(Failure::into_activity)
+    }
+
+    #[activity(definition = workflows::activities::HoldForNext)]
+    pub async fn hold_next(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        req: HoldRequest,
+    ) -> Result<Option<Hold>, ActivityError> {
+        hold_next(&self.db, &self.notices, req)
+            .await
+            .map_err(Failure::into_activity)
+    }
+
+    #[activity(definition = workflows::activities::ExpireHolder)]
+    pub async fn expire_holder(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        req: LapseRequest,
+    ) -> Result<Vec<String>, ActivityError> {
+        expire_holder(&self.db, &self.notices, req)
+            .await
+            .map_err(Failure::into_activity)
+    }
+
+    #[activity(definition = workflows::activities::NotifyEntries)]
+    pub async fn notify_entries(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        req: NotifyRequest,
+    ) -> Result<NoticeOutcome, ActivityError> {
+        notify_entries(&self.db, &self.notices, req)
+            .await
+            .map_err(Failure::into_activity)
+    }
+
+    #[activity(definition = workflows::activities::RecordResponse)]
+    pub async fn record_response(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        req: ResponseRecord,
+    ) -> Result<(), ActivityError> {
+        record_response(&self.db, req)
+            .await
+            .map_err(Failure::into_activity)
+    }
+
+    #[activity(definition = workflows::activities::CloseOffer)]
+    pub async fn close(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        req: CloseRequest,
+    ) -> Result<(), ActivityError> {
+        close(&self.db, &req).await.map_err(Failure::into_activity)
+    }
+
+    #[activity(definition = workflows::activities::ReapOffers)]
+    pub async fn reap(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        min_age_seconds: u32,
+    ) -> Result<ReapReport, ActivityError> {
+        reap(&self.db, self.temporal.as_ref(), min_age_seconds)
+            .await
+            .map_err(Failure::into_activity)
     }
 }
 
@@ -55,486 +152,429 @@ fn refused(req: &ReleaseRequest, refusal: ReleaseRefusal) -> ReleaseOutcome {
     }
 }
 
-/// Frees the booking's seat: `booked` → `cancelled`/`leave`. False when it held none.
-async fn release_booking(
-    conn: &mut MySqlConnection,
-    req: &ReleaseRequest,
-    booking_id: i64,
-    status: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE booking SET status = ? WHERE id = ? AND status = 'booked' AND course_schedule_id = ? AND booking_date = ?",
-    )
-    .bind(status)
-    .bind(booking_id)
-    .bind(req.session.course_schedule_id)
-    .bind(req.session.booking_date)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// M1: the pending makeup a leave creates, remembering the original course.
-async fn open_pending_makeup(
-    conn: &mut MySqlConnection,
-    booking_id: i64,
-) -> Result<i64, sqlx::Error> {
-    let result = sqlx::query(
-        "INSERT INTO pending_makeup (profile_id, original_booking_id, course_id, course_type, level, duration_minutes, price_cents)
-         SELECT b.profile_id, b.id, c.id, c.course_type, c.level, c.duration_minutes, c.price_cents
-           FROM booking b JOIN course_schedule cs ON cs.id = b.course_schedule_id JOIN course c ON c.id = cs.course_id
-          WHERE b.id = ?
-         ON DUPLICATE KEY UPDATE pending_makeup.id = LAST_INSERT_ID(pending_makeup.id)",
-    )
-    .bind(booking_id)
-    .execute(conn)
-    .await?;
-    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
-}
-
-#[activities]
-impl OfferActivities {
-    #[activity(definition = workflows::activities::ReleaseSeats)]
-    pub async fn release(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        req: ReleaseRequest,
-    ) -> Result<ReleaseOutcome, ActivityError> {
-        let mut tx = self.pool.begin().await?;
-        if let Some(recorded) = offers::recorded_outcome(&mut tx, &req.workflow_id).await? {
-            return Ok(serde_json::from_str(&recorded)?);
-        }
-        let Some(session) = offers::lock_session(&mut tx, req.session).await? else {
-            return Ok(refused(&req, ReleaseRefusal::NotBooked));
-        };
-        let now = now_millis();
-        if now >= session.starts_at {
-            return Ok(refused(&req, ReleaseRefusal::Started));
-        }
-        let reserved = offers::reserved_seats(&mut tx, req.session).await?;
-        let mut pending_makeup_id = None;
-        let seats = match &req.release {
-            Release::Cancel { booking_id } | Release::Leave { booking_id } => {
-                let status = if matches!(req.release, Release::Leave { .. }) {
-                    "leave"
-                } else {
-                    "cancelled"
-                };
-                if !release_booking(&mut tx, &req, *booking_id, status).await? {
+/// O1–O3 in one transaction under the session lock: release the seat(s), open the offer,
+/// record round 1 and tell every waiting parent. A retry returns the recorded outcome.
+#[instrument(skip_all, fields(workflow_id = %req.workflow_id, session = %req.session))]
+pub async fn release(db: &Db, notices: &Notices, req: ReleaseRequest) -> Result<ReleaseOutcome> {
+    let Some((mut tx, locked)) = db.lock_session(req.session).await? else {
+        return Ok(refused(&req, ReleaseRefusal::NotBooked));
+    };
+    if let Some(done) = offers::recorded_release(&mut tx, &req.workflow_id).await? {
+        return Ok(done);
+    }
+    let now = now_millis();
+    if now >= locked.starts_at {
+        return Ok(refused(&req, ReleaseRefusal::Started));
+    }
+    let mut pending_makeup_id = None;
+    let seats = match &req.release {
+        Release::Cancel { booking_id } | Release::Leave { booking_id } => {
+            match offers::booking_to_release(&mut tx, req.session, *booking_id).await? {
+                BookingToRelease::NotBooked => {
                     return Ok(refused(&req, ReleaseRefusal::NotBooked));
                 }
-                if status == "leave" {
-                    pending_makeup_id = Some(open_pending_makeup(&mut tx, *booking_id).await?);
+                BookingToRelease::MakeupSeat => {
+                    return Ok(refused(&req, ReleaseRefusal::MakeupSeat));
                 }
-                let booked = offers::booked_count(&mut tx, req.session).await?;
-                u32::from(booked + reserved < session.capacity())
+                BookingToRelease::Booked => {}
             }
-            Release::Capacity {
-                capacity,
-                expected_version,
-            } => {
-                if i64::from(session.capacity_version) != *expected_version {
-                    return Ok(refused(&req, ReleaseRefusal::VersionChanged));
-                }
-                let booked = offers::booked_count(&mut tx, req.session).await?;
-                if *capacity < booked + reserved {
-                    return Ok(refused(&req, ReleaseRefusal::BelowBooked));
-                }
-                sqlx::query(
-                    "UPDATE class_session SET capacity_override = ?, capacity_version = capacity_version + 1
-                      WHERE course_schedule_id = ? AND booking_date = ?",
-                )
-                .bind(capacity)
-                .bind(req.session.course_schedule_id)
-                .bind(req.session.booking_date)
-                .execute(&mut *tx)
-                .await?;
-                capacity.saturating_sub(session.capacity().max(booked + reserved))
+            let leave = matches!(req.release, Release::Leave { .. });
+            offers::release_booking(&mut tx, *booking_id, leave).await?;
+            if leave {
+                pending_makeup_id = Some(offers::open_pending_makeup(&mut tx, *booking_id).await?);
             }
-        };
-
-        let cutoff_at = waitlist_cutoff(session.starts_at, req.settings.cutoff_seconds);
-        let entries = offers::active_entry_ids(&mut tx, req.session).await?;
-        let no_offer_reason = if seats == 0 {
-            Some("no_free_seat")
-        } else if now >= cutoff_at {
-            Some("cutoff") // O1: a release at or after the cutoff makes no offer
-        } else if entries.is_empty() {
-            Some("queue_empty")
-        } else {
-            None
-        };
-        let offer = no_offer_reason.is_none().then(|| OfferOpened {
-            deadline: response_deadline(now, req.settings.response_window_seconds, cutoff_at),
-            cutoff_at,
-            hold_seconds: req.settings.hold_window_seconds,
-            grace_seconds: req.settings.grace_seconds,
-            notified: entries.clone(),
-        });
-        let mut outcome = ReleaseOutcome {
-            release: req.release.clone(),
-            refusal: None,
-            seats,
-            pending_makeup_id,
-            offer: offer.clone(),
-            no_offer_reason: no_offer_reason.map(str::to_string),
-            wechat: Vec::new(),
-        };
-        if let Some(opened) = &offer {
-            let notice = Notice {
-                workflow_id: &req.workflow_id,
-                session: req.session,
-                round: 1,
-                kind: NoticeType::SpotAvailable,
-                deadline: Some(opened.deadline),
-                at: now,
-            };
-            outcome.wechat = notify(&mut tx, self.club_tz, &self.drafts, &notice, &entries)
+            seats::count(&mut tx, req.session, &locked)
                 .await?
-                .wechat;
-            offers::mark_notified(&mut tx, &entries, now).await?;
+                .freed_by_release()
         }
-        offers::insert_flow(
-            &mut tx,
-            &offers::NewFlow {
-                workflow_id: &req.workflow_id,
+        Release::Capacity {
+            capacity,
+            expected_version,
+        } => {
+            if i64::from(locked.capacity_version) != *expected_version {
+                return Ok(refused(&req, ReleaseRefusal::VersionChanged));
+            }
+            let count = seats::count(&mut tx, req.session, &locked).await?;
+            let Some(freed) = count.freed_by_capacity(*capacity) else {
+                return Ok(refused(&req, ReleaseRefusal::BelowBooked));
+            };
+            seats::set_capacity(&mut tx, req.session, *capacity).await?;
+            freed
+        }
+    };
+
+    let cutoff_at = waitlist_cutoff(locked.starts_at, req.settings.cutoff_seconds);
+    let entries = offers::active_entry_ids(&mut tx, req.session).await?;
+    let reason = no_offer_reason(seats, now, cutoff_at, entries.len());
+    let offer = reason.is_none().then(|| OfferOpened {
+        deadline: response_deadline(now, req.settings.response_window_seconds, cutoff_at),
+        cutoff_at,
+        hold_seconds: req.settings.hold_window_seconds,
+        grace_seconds: req.settings.grace_seconds,
+        notified: entries.clone(),
+    });
+    let mut outcome = ReleaseOutcome {
+        release: req.release.clone(),
+        refusal: None,
+        seats,
+        pending_makeup_id,
+        offer: offer.clone(),
+        no_offer_reason: reason,
+        wechat: Vec::new(),
+    };
+    if let Some(opened) = &offer {
+        let notice = Notice {
+            workflow_id: &req.workflow_id,
+            session: req.session,
+            round: 1,
+            kind: NoticeType::SpotAvailable,
+            deadline: Some(opened.deadline),
+            at: now,
+        };
+        outcome.wechat = notify(&mut tx, notices, &notice, &entries).await?.wechat;
+        offers::mark_notified(&mut tx, &entries, now).await?;
+    }
+    let closed_phase = outcome.closed_phase();
+    offers::insert_flow(
+        &mut tx,
+        &NewFlow {
+            workflow_id: &req.workflow_id,
+            session: req.session,
+            release_reason: req.release.reason(),
+            seats,
+            seats_open: if offer.is_some() { seats } else { 0 },
+            phase: closed_phase.unwrap_or(OfferPhase::Broadcast),
+            started_at: now,
+            deadline: offer.as_ref().map(|o| o.deadline),
+            completed_at: reason.map(|_| now),
+            expiration_reason: reason.map(|r| match r {
+                NoOfferReason::Cutoff => "cutoff",
+                NoOfferReason::QueueEmpty | NoOfferReason::NoFreeSeat => "queue_empty",
+            }),
+            outcome: &outcome,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    info!(seats, notified = entries.len(), ?reason, "seat released");
+    Ok(outcome)
+}
+
+fn claim_key(req: &ClaimRequest) -> String {
+    format!("claim/{}/{}", req.workflow_id, req.waitlist_id)
+}
+
+/// O4: the seat claim. One transaction re-checks the offer's seats and the session's
+/// capacity, creates the booking and confirms the entry; for an entry that waits as a makeup,
+/// the makeup rules decide (M3, M4) and the seat is booked as that makeup. N seats → at most
+/// N winners. A retry after commit returns the recorded outcome.
+#[instrument(skip_all, fields(workflow_id = %req.workflow_id, waitlist_id = req.waitlist_id))]
+pub async fn claim(db: &Db, notices: &Notices, req: ClaimRequest) -> Result<ClaimOutcome> {
+    let Some((mut tx, locked)) = db.lock_session(req.session).await? else {
+        return Ok(ClaimOutcome::NoSeat);
+    };
+    let key = claim_key(&req);
+    if let Some(done) = outcomes::recorded(&mut tx, &key).await? {
+        return Ok(done);
+    }
+    let Some(flow) = offers::lock_flow(&mut tx, &req.workflow_id).await? else {
+        return Ok(ClaimOutcome::NoSeat);
+    };
+    let Some(entry) = offers::lock_entry(&mut tx, req.waitlist_id).await? else {
+        return Ok(ClaimOutcome::NotActive);
+    };
+    if entry.session() != req.session || !entry.is_active() {
+        return Ok(ClaimOutcome::NotActive);
+    }
+    if !flow.open_with_seats() {
+        return Ok(ClaimOutcome::NoSeat);
+    }
+    if !seats::count(&mut tx, req.session, &locked)
+        .await?
+        .claim_fits()
+    {
+        // Ops lowered the capacity under the offer: nothing left to give.
+        offers::no_seats_left(&mut tx, &req.workflow_id).await?;
+        tx.commit().await?;
+        return Ok(ClaimOutcome::NoSeat);
+    }
+    let now = now_millis();
+    let makeup = match entry.pending_makeup_id {
+        Some(pending_id) => {
+            let seat = SeatForMakeup {
+                pending_id,
                 session: req.session,
-                release_reason: req.release.reason(),
-                seats,
-                seats_open: if offer.is_some() { seats } else { 0 },
-                phase: match no_offer_reason {
-                    None => OfferPhase::Broadcast.as_str(),
-                    Some("cutoff") => OfferPhase::Cutoff.as_str(),
-                    Some(_) => OfferPhase::Exhausted.as_str(),
-                },
-                started_at: now,
-                deadline: offer.as_ref().map(|o| o.deadline),
-                completed_at: no_offer_reason.map(|_| now),
-                expiration_reason: no_offer_reason.map(|r| {
-                    if r == "cutoff" {
-                        "cutoff"
-                    } else {
-                        "queue_empty"
-                    }
-                }),
-                flow_data: serde_json::to_string(&outcome)?,
+                starts_at: locked.starts_at,
+                accept_shorter: entry.accept_shorter,
+                use_compensation: entry.use_compensation,
+                settings: req.settings,
+            };
+            match makeup_activities::plan_won_seat(&mut tx, &seat, now).await? {
+                Err(refusal) => return Ok(ClaimOutcome::Refused { refusal }),
+                Ok(plan) => Some((seat, plan)),
+            }
+        }
+        None => None,
+    };
+    let source = if makeup.is_some() {
+        "makeup"
+    } else {
+        "waitlist"
+    };
+    let Some(booking_id) =
+        offers::insert_booking(&mut tx, entry.profile_id, req.session, source).await?
+    else {
+        // The child got a seat in this session some other way.
+        return Ok(ClaimOutcome::NotActive);
+    };
+    offers::confirm_entry(&mut tx, req.waitlist_id, booking_id, now).await?;
+    let seats_left = offers::seat_won(&mut tx, &req.workflow_id, req.waitlist_id).await?;
+    offers::end_hold(
+        &mut tx,
+        &req.workflow_id,
+        req.waitlist_id,
+        HoldEnd::Confirmed,
+        now,
+    )
+    .await?;
+    offers::record_response(
+        &mut tx,
+        &req.workflow_id,
+        req.waitlist_id,
+        "confirm",
+        now,
+        None,
+    )
+    .await?;
+    let adopted = match makeup {
+        Some((seat, plan)) => Some(
+            makeup_activities::adopt_won_seat(&mut tx, db, notices, &seat, plan, booking_id, now)
+                .await?,
+        ),
+        None => None,
+    };
+    let outcome = ClaimOutcome::Won {
+        booking_id,
+        seats_left,
+        makeup: adopted,
+    };
+    outcomes::record(&mut tx, &key, &outcome).await?;
+    tx.commit().await?;
+    info!(booking_id, seats_left, source, "seat won");
+    Ok(outcome)
+}
+
+/// O5: hold a seat for the first in line who is not excluded and not held by any offer;
+/// record it and tell them `hold_for_you`. `None` when nobody is left or the seat is gone.
+#[instrument(skip_all, fields(workflow_id = %req.workflow_id, round = req.round))]
+pub async fn hold_next(db: &Db, notices: &Notices, req: HoldRequest) -> Result<Option<Hold>> {
+    let Some((mut tx, _locked)) = db.lock_session(req.session).await? else {
+        return Ok(None);
+    };
+    let key = format!("hold/{}/{}", req.workflow_id, req.round);
+    if let Some(done) = outcomes::recorded(&mut tx, &key).await? {
+        return Ok(done);
+    }
+    let Some(flow) = offers::lock_flow(&mut tx, &req.workflow_id).await? else {
+        return Ok(None);
+    };
+    if !flow.open_with_seats() {
+        return Ok(None);
+    }
+    let Some(waitlist_id) = offers::next_to_hold(&mut tx, req.session, &req.exclude).await? else {
+        return Ok(None);
+    };
+    let now = now_millis();
+    let deadline = hold_deadline(now, req.hold_seconds, req.cutoff_at);
+    offers::start_hold(
+        &mut tx,
+        &req.workflow_id,
+        waitlist_id,
+        req.round,
+        deadline,
+        now,
+    )
+    .await?;
+    let notice = Notice {
+        workflow_id: &req.workflow_id,
+        session: req.session,
+        round: req.round,
+        kind: NoticeType::HoldForYou,
+        deadline: Some(deadline),
+        at: now,
+    };
+    let sent = notify(&mut tx, notices, &notice, &[waitlist_id]).await?;
+    offers::mark_notified(&mut tx, &[waitlist_id], now).await?;
+    let hold = Some(Hold {
+        waitlist_id,
+        deadline,
+        wechat: sent.wechat,
+    });
+    outcomes::record(&mut tx, &key, &hold).await?;
+    tx.commit().await?;
+    info!(waitlist_id, "seat held in turn");
+    Ok(hold)
+}
+
+/// O7: a hold that lapsed unanswered ends, expires that entry (reason `timeout`) and tells the
+/// parent `offer_expired`; positions of the others move up.
+#[instrument(skip_all, fields(workflow_id = %req.workflow_id, waitlist_id = req.waitlist_id))]
+pub async fn expire_holder(db: &Db, notices: &Notices, req: LapseRequest) -> Result<Vec<String>> {
+    let Some((mut tx, _locked)) = db.lock_session(req.session).await? else {
+        return Ok(Vec::new());
+    };
+    let key = format!("lapse/{}/{}", req.workflow_id, req.round);
+    if let Some(done) = outcomes::recorded(&mut tx, &key).await? {
+        return Ok(done);
+    }
+    let now = now_millis();
+    offers::end_hold(
+        &mut tx,
+        &req.workflow_id,
+        req.waitlist_id,
+        HoldEnd::Lapsed,
+        now,
+    )
+    .await?;
+    let changed =
+        crate::db::waitlist::expire_entries(&mut tx, &[req.waitlist_id], "timeout", now).await?;
+    let mut wechat = Vec::new();
+    if changed > 0 {
+        let notice = Notice {
+            workflow_id: &req.workflow_id,
+            session: req.session,
+            round: req.round,
+            kind: NoticeType::OfferExpired,
+            deadline: None,
+            at: now,
+        };
+        wechat = notify(&mut tx, notices, &notice, &[req.waitlist_id])
+            .await?
+            .wechat;
+        offers::expire_hold_notice(&mut tx, &req.workflow_id, req.waitlist_id).await?;
+    }
+    outcomes::record(&mut tx, &key, &wechat).await?;
+    tx.commit().await?;
+    Ok(wechat)
+}
+
+/// Records one notice for many entries (waitlist_notification + in-app); idempotent per
+/// (offer, entry, round, type).
+pub async fn notify_entries(
+    db: &Db,
+    notices: &Notices,
+    req: NotifyRequest,
+) -> Result<NoticeOutcome> {
+    let mut tx = db.pool().begin().await?;
+    let notice = Notice {
+        workflow_id: &req.workflow_id,
+        session: req.session,
+        round: req.round,
+        kind: kind_of(req.notice),
+        deadline: req.deadline,
+        at: now_millis(),
+    };
+    let written = notify(&mut tx, notices, &notice, &req.waitlist_ids).await?;
+    tx.commit().await?;
+    Ok(written)
+}
+
+/// O8: a parent's `begin`/`decline` on their latest notification of this offer; a decline
+/// also ends a hold they had.
+pub async fn record_response(db: &Db, req: ResponseRecord) -> Result<()> {
+    let mut tx = db.pool().begin().await?;
+    offers::record_response(
+        &mut tx,
+        &req.workflow_id,
+        req.waitlist_id,
+        req.action.as_str(),
+        req.at,
+        req.grace_until,
+    )
+    .await?;
+    if req.action == Action::Decline {
+        offers::end_hold(
+            &mut tx,
+            &req.workflow_id,
+            req.waitlist_id,
+            HoldEnd::Declined,
+            req.at,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends the offer: seats it still held go back to the session, its holds end, entries are
+/// waiting again unless another offer of the session is open.
+#[instrument(skip_all, fields(workflow_id = %req.workflow_id, phase = req.phase.as_str()))]
+pub async fn close(db: &Db, req: &CloseRequest) -> Result<()> {
+    let Some((mut tx, _locked)) = db.lock_session(req.session).await? else {
+        return Ok(());
+    };
+    let now = now_millis();
+    offers::close_flow(
+        &mut tx,
+        &req.workflow_id,
+        req.phase,
+        req.reason.as_deref(),
+        now,
+    )
+    .await?;
+    offers::settle_notified(&mut tx, req.session).await?;
+    tx.commit().await?;
+    info!("offer closed");
+    Ok(())
+}
+
+/// Gives back the seats of open offers whose run no longer runs (failed for good, terminated
+/// from the Temporal UI, timed out).
+pub async fn reap(
+    db: &Db,
+    temporal: Option<&temporalio_client::Client>,
+    min_age_seconds: u32,
+) -> Result<ReapReport> {
+    let Some(client) = temporal else {
+        return Ok(ReapReport::default());
+    };
+    let mut report = ReapReport::default();
+    for (workflow_id, session) in offers::open_flows_started_before(
+        db.pool(),
+        now_millis() - chrono::Duration::seconds(i64::from(min_age_seconds)),
+    )
+    .await?
+    {
+        if run_is_alive(client, &workflow_id).await? {
+            continue;
+        }
+        close(
+            db,
+            &CloseRequest {
+                workflow_id: workflow_id.clone(),
+                session,
+                phase: OfferPhase::Failed,
+                reason: Some("system_error".into()),
             },
         )
         .await?;
-        tx.commit().await?;
-        info!(workflow_id = %req.workflow_id, seats, notified = entries.len(), reason = ?no_offer_reason, "seat released");
-        Ok(outcome)
+        tracing::warn!(%workflow_id, "open offer without a running workflow: seats given back");
+        report.closed_offers.push(workflow_id);
     }
+    Ok(report)
+}
 
-    #[activity(definition = workflows::activities::ClaimSeat)]
-    pub async fn claim(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        req: ClaimRequest,
-    ) -> Result<ClaimOutcome, ActivityError> {
-        let mut tx = self.pool.begin().await?;
-        let Some(session) = offers::lock_session(&mut tx, req.session).await? else {
-            return Ok(ClaimOutcome::NoSeat);
-        };
-        let Some(flow) = offers::lock_flow(&mut tx, &req.workflow_id).await? else {
-            return Ok(ClaimOutcome::NoSeat);
-        };
-        let seats_left = u32::try_from(flow.seats_open).unwrap_or(0);
-        let Some(entry) = offers::lock_entry(&mut tx, req.waitlist_id).await? else {
-            return Ok(ClaimOutcome::NotActive);
-        };
-        if entry.status == "confirmed"
-            && let Some(booking_id) = entry.booking_id
-        {
-            // a retry after commit
-            return Ok(ClaimOutcome::Won {
-                booking_id,
-                seats_left,
-                makeup: None,
-            });
-        }
-        let same_session = entry.course_schedule_id == req.session.course_schedule_id
-            && entry.booking_date == req.session.booking_date;
-        if !same_session || !matches!(entry.status.as_str(), "waiting" | "notified") {
-            return Ok(ClaimOutcome::NotActive);
-        }
-        if !matches!(flow.phase.as_str(), "broadcast" | "hold") || seats_left == 0 {
-            return Ok(ClaimOutcome::NoSeat);
-        }
-        if offers::booked_count(&mut tx, req.session).await? >= session.capacity() {
-            // Ops lowered the capacity under the offer: nothing left to give.
-            sqlx::query("UPDATE waitlist_flow SET seats_open = 0 WHERE workflow_id = ?")
-                .bind(&req.workflow_id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            return Ok(ClaimOutcome::NoSeat);
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO booking (profile_id, course_schedule_id, booking_date, status, source) VALUES (?, ?, ?, 'booked', 'waitlist')",
-        )
-        .bind(entry.profile_id)
-        .bind(req.session.course_schedule_id)
-        .bind(req.session.booking_date)
-        .execute(&mut *tx)
-        .await;
-        let booking_id = match inserted {
-            Ok(r) => i64::try_from(r.last_insert_id()).unwrap_or(i64::MAX),
-            // The child got a seat in this session some other way.
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Ok(ClaimOutcome::NotActive);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let now = now_millis();
-        sqlx::query(
-            "UPDATE waitlist SET status = 'confirmed', booking_id = ?, confirmed_at = ?, ended_at = ? WHERE id = ?",
-        )
-        .bind(booking_id)
-        .bind(now)
-        .bind(now)
-        .bind(req.waitlist_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE waitlist_flow SET seats_open = seats_open - 1, winner_waitlist_id = ? WHERE workflow_id = ?",
-        )
-        .bind(req.waitlist_id)
-        .bind(&req.workflow_id)
-        .execute(&mut *tx)
-        .await?;
-        offers::record_response(
-            &mut tx,
-            &req.workflow_id,
-            req.waitlist_id,
-            "confirm",
-            now,
-            None,
-        )
-        .await?;
-        let makeup = match entry.pending_makeup_id {
-            Some(pending_id) => {
-                crate::makeup_activities::adopt_won_seat(
-                    &mut tx,
-                    pending_id,
-                    booking_id,
-                    req.session,
-                    &req.settings,
-                    now,
-                )
-                .await?
-            }
-            None => None,
-        };
-        tx.commit().await?;
-        info!(workflow_id = %req.workflow_id, waitlist_id = req.waitlist_id, booking_id, makeup = makeup.is_some(), "seat won");
-        Ok(ClaimOutcome::Won {
-            booking_id,
-            seats_left: seats_left - 1,
-            makeup,
-        })
-    }
-
-    #[activity(definition = workflows::activities::HoldForNext)]
-    pub async fn hold_next(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        req: HoldRequest,
-    ) -> Result<Option<Hold>, ActivityError> {
-        let mut tx = self.pool.begin().await?;
-        if offers::lock_session(&mut tx, req.session).await?.is_none() {
-            return Ok(None);
-        }
-        let Some(flow) = offers::lock_flow(&mut tx, &req.workflow_id).await? else {
-            return Ok(None);
-        };
-        if u32::try_from(flow.hold_round).ok() == Some(req.round)
-            && let (Some(waitlist_id), Some(deadline)) =
-                (flow.holder_waitlist_id, flow.response_deadline)
-        {
-            // a retry after commit
-            let wechat = vec![format!(
-                "hold_for_you/{}/{}/{}",
-                req.workflow_id, req.round, waitlist_id
-            )];
-            return Ok(Some(Hold {
-                waitlist_id,
-                deadline,
-                wechat,
-            }));
-        }
-        if flow.seats_open <= 0 || !matches!(flow.phase.as_str(), "broadcast" | "hold") {
-            return Ok(None);
-        }
-        let next = offers::active_entry_ids(&mut tx, req.session)
-            .await?
-            .into_iter()
-            .find(|id| !req.exclude.contains(id));
-        let Some(waitlist_id) = next else {
-            return Ok(None);
-        };
-        let now = now_millis();
-        let deadline = hold_deadline(now, req.hold_seconds, req.cutoff_at);
-        sqlx::query(
-            "UPDATE waitlist_flow SET phase = 'hold', holder_waitlist_id = ?, hold_round = ?, response_deadline = ?
-              WHERE workflow_id = ?",
-        )
-        .bind(waitlist_id)
-        .bind(req.round)
-        .bind(deadline)
-        .bind(&req.workflow_id)
-        .execute(&mut *tx)
-        .await?;
-        let notice = Notice {
-            workflow_id: &req.workflow_id,
-            session: req.session,
-            round: req.round,
-            kind: NoticeType::HoldForYou,
-            deadline: Some(deadline),
-            at: now,
-        };
-        let sent = notify(&mut tx, self.club_tz, &self.drafts, &notice, &[waitlist_id]).await?;
-        offers::mark_notified(&mut tx, &[waitlist_id], now).await?;
-        tx.commit().await?;
-        info!(workflow_id = %req.workflow_id, waitlist_id, round = req.round, "seat held in turn");
-        Ok(Some(Hold {
-            waitlist_id,
-            deadline,
-            wechat: sent.wechat,
-        }))
-    }
-
-    #[activity(definition = workflows::activities::ExpireHolder)]
-    pub async fn expire_holder(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        req: LapseRequest,
-    ) -> Result<Vec<String>, ActivityError> {
-        let mut tx = self.pool.begin().await?;
-        offers::lock_session(&mut tx, req.session).await?;
-        let now = now_millis();
-        let changed =
-            db::waitlist::expire_entries(&mut tx, &[req.waitlist_id], "timeout", now).await?;
-        let mut wechat = Vec::new();
-        if changed > 0 {
-            let notice = Notice {
-                workflow_id: &req.workflow_id,
-                session: req.session,
-                round: req.round,
-                kind: NoticeType::OfferExpired,
-                deadline: None,
-                at: now,
-            };
-            wechat = notify(
-                &mut tx,
-                self.club_tz,
-                &self.drafts,
-                &notice,
-                &[req.waitlist_id],
-            )
-            .await?
-            .wechat;
-            sqlx::query(
-                "UPDATE waitlist_notification SET status = 'expired'
-                  WHERE offer_workflow_id = ? AND waitlist_id = ? AND notification_type = 'hold_for_you' AND status = 'sent'",
-            )
-            .bind(&req.workflow_id)
-            .bind(req.waitlist_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(wechat)
-    }
-
-    #[activity(definition = workflows::activities::NotifyEntries)]
-    pub async fn notify_entries(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        req: NotifyRequest,
-    ) -> Result<NoticeOutcome, ActivityError> {
-        let mut tx = self.pool.begin().await?;
-        let notice = Notice {
-            workflow_id: &req.workflow_id,
-            session: req.session,
-            round: req.round,
-            kind: kind_of(req.notice),
-            deadline: req.deadline,
-            at: now_millis(),
-        };
-        let written = notify(
-            &mut tx,
-            self.club_tz,
-            &self.drafts,
-            &notice,
-            &req.waitlist_ids,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(written)
-    }
-
-    #[activity(definition = workflows::activities::RecordResponse)]
-    pub async fn record_response(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        req: ResponseRecord,
-    ) -> Result<(), ActivityError> {
-        let mut conn = self.pool.acquire().await?;
-        offers::record_response(
-            &mut conn,
-            &req.workflow_id,
-            req.waitlist_id,
-            req.action.as_str(),
-            req.at,
-            req.grace_until,
-        )
-        .await?;
-        Ok(())
-    }
-
-    #[activity(definition = workflows::activities::CloseOffer)]
-    pub async fn close(
-        self: Arc<Self>,
-        _ctx: ActivityContext,
-        req: CloseRequest,
-    ) -> Result<(), ActivityError> {
-        let mut tx = self.pool.begin().await?;
-        offers::lock_session(&mut tx, req.session).await?;
-        let now = now_millis();
-        sqlx::query(
-            "UPDATE waitlist_flow SET phase = ?, seats_open = 0, holder_waitlist_id = NULL,
-                    flow_completion_time = COALESCE(flow_completion_time, ?), expiration_reason = ?
-              WHERE workflow_id = ?",
-        )
-        .bind(req.phase.as_str())
-        .bind(now)
-        .bind(req.reason.as_deref())
-        .bind(&req.workflow_id)
-        .execute(&mut *tx)
-        .await?;
-        // Entries are "notified" only while an offer of their session is open.
-        sqlx::query(
-            "UPDATE waitlist SET status = 'waiting'
-              WHERE course_schedule_id = ? AND booking_date = ? AND status = 'notified'
-                AND NOT EXISTS (SELECT 1 FROM waitlist_flow f WHERE f.course_schedule_id = ? AND f.booking_date = ?
-                                   AND f.phase IN ('broadcast', 'hold'))",
-        )
-        .bind(req.session.course_schedule_id)
-        .bind(req.session.booking_date)
-        .bind(req.session.course_schedule_id)
-        .bind(req.session.booking_date)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE waitlist_notification SET status = 'expired'
-              WHERE offer_workflow_id = ? AND status = 'sent' AND notification_type IN ('spot_available', 'hold_for_you')",
-        )
-        .bind(&req.workflow_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        info!(workflow_id = %req.workflow_id, phase = req.phase.as_str(), "offer closed");
-        Ok(())
+/// True while the latest run of `workflow_id` is running; false when it ended or never existed.
+async fn run_is_alive(client: &temporalio_client::Client, workflow_id: &str) -> Result<bool> {
+    use temporalio_client::{WorkflowDescribeOptions, errors::WorkflowInteractionError};
+    use temporalio_common::protos::temporal::api::enums::v1::WorkflowExecutionStatus;
+    let handle = client.get_workflow_handle::<workflows::WaitlistOfferWorkflow>(workflow_id);
+    match handle.describe(WorkflowDescribeOptions::default()).await {
+        Ok(d) => Ok(d
+            .raw_description
+            .workflow_execution_info
+            .is_some_and(|i| i.status == WorkflowExecutionStatus::Running as i32)),
+        Err(WorkflowInteractionError::NotFound(_)) => Ok(false),
+        Err(e) => Err(Failure::Temporal(e.to_string())),
     }
 }

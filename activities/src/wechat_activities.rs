@@ -81,10 +81,13 @@ impl WechatActivities {
         };
         // Claim the send: consume one grant the first time only.
         let mut tx = self.pool.begin().await?;
+        // A single-table lock: in a join MariaDB reads a row found by a unique key = constant
+        // while planning, without locking it (see activities::db::seats::lock).
         let row: Option<Outgoing> = sqlx::query_as(
             "SELECT n.id, n.user_id, CAST(n.wechat_status AS CHAR) AS status, n.wechat_template_id AS template_id,
-                    n.wechat_page AS page, n.wechat_payload AS payload, u.openid
-               FROM notification n JOIN user u ON u.id = n.user_id
+                    n.wechat_page AS page, n.wechat_payload AS payload,
+                    (SELECT u.openid FROM user u WHERE u.id = n.user_id) AS openid
+               FROM notification n
               WHERE n.dedupe_key = ? FOR UPDATE",
         )
         .bind(&dedupe_key)

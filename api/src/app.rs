@@ -16,11 +16,9 @@ use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use sqlx::MySqlPool;
-use sqlx::mysql::MySqlPoolOptions;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -34,10 +32,7 @@ pub struct Application {
 
 /// A pool that connects lazily, so the API starts (and reports 503) while MySQL is down.
 pub fn pool(config: &ApiConfig) -> anyhow::Result<MySqlPool> {
-    MySqlPoolOptions::new()
-        .max_connections(20)
-        .acquire_timeout(Duration::from_secs(3))
-        .connect_lazy(config.common.database_url.expose())
+    platform::database::pool(config.common.database_url.expose(), 20)
         .context("DATABASE_URL is not a valid MySQL URL")
 }
 
@@ -73,6 +68,7 @@ impl Application {
             wechat_login: WechatLogin::new(config.wechat.api_base.clone()),
             pool: pool.clone(),
             config: config.clone(),
+            ids: Arc::new(tokio::sync::OnceCell::new()),
         };
         let listener = TcpListener::bind(config.api_addr)
             .await

@@ -66,6 +66,10 @@ pub enum ApiError {
         message: String,
         data: Value,
     },
+    /// 503: the database gave up waiting for a lock (a busy session, a deadlock); the
+    /// transaction was rolled back and the request can simply be repeated.
+    #[error("系统繁忙，请稍后重试")]
+    Busy,
     /// 503: a dependency (数据库 / Temporal / 微信) does not answer.
     #[error("{0}暂时不可用，请稍后再试")]
     Unavailable(&'static str),
@@ -107,7 +111,9 @@ impl ApiError {
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::UNPROCESSABLE),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED),
             Self::Verdict { status, code, .. } => (*status, *code),
-            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, codes::UNAVAILABLE),
+            Self::Unavailable(_) | Self::Busy => {
+                (StatusCode::SERVICE_UNAVAILABLE, codes::UNAVAILABLE)
+            }
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -150,6 +156,7 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 Self::conflict(codes::CONFLICT, "记录已存在")
             }
+            e if platform::database::is_lock_conflict(e) => Self::Busy,
             _ => Self::Internal(e.into()),
         }
     }

@@ -1,18 +1,39 @@
-//! Starting workflows from the API: deterministic ids, search attributes set at start so a
-//! flow is findable in the Temporal UI from its first second.
+//! Starting and talking to workflows from the API: deterministic ids of this database
+//! (`state.ids()`), search attributes set at start so a flow is findable in the Temporal UI
+//! from its first second, and every Temporal answer turned into a typed result here, once.
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use temporalio_client::errors::WorkflowStartError;
-use temporalio_client::{WorkflowIdConflictPolicy, WorkflowStartOptions};
+use std::time::Duration;
+use temporalio_client::errors::{
+    WorkflowStartError, WorkflowUpdateError, WorkflowUpdateWithStartError,
+};
+use temporalio_client::{
+    RpcOptions, WorkflowExecuteUpdateOptions, WorkflowIdConflictPolicy, WorkflowSignalOptions,
+    WorkflowStartOptions, WorkflowUpdateWithStartOptions,
+};
 use temporalio_common::search_attributes::SearchAttributes;
-use workflows::search_attributes::{CUTOFF_STATE, SESSION_KEY};
+use workflows::makeup::{BookingOutcome, CancelOutcome, MakeupRequest};
+use workflows::offer::{
+    OfferInput, Release, ReleaseOutcome, RespondInput, RespondRejection, Verdict,
+};
+use workflows::search_attributes::{CUTOFF_STATE, OFFER_PHASE, SESSION_KEY};
+use workflows::settings::ClassSettings;
 use workflows::waitlist_cutoff::CutoffState;
-use workflows::{CutoffInput, SessionKey, WaitlistCutoffWorkflow};
+use workflows::{
+    CutoffInput, MakeupBookingWorkflow, SessionKey, WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
+};
 
-/// W6: makes sure `waitlist-cutoff/{session}` runs (idempotent: an existing run is kept).
-/// Called before the first queue write, so no entry can exist without its cutoff process.
+/// How long a parent waits for a workflow's answer before getting a 503.
+const UPDATE_TIMEOUT: Duration = Duration::from_secs(20);
+
+fn rpc_options() -> RpcOptions {
+    RpcOptions::builder().timeout(UPDATE_TIMEOUT).build()
+}
+
+/// W6: makes sure `waitlist-cutoff/{instance}/{session}` runs (idempotent: an existing run is
+/// kept). Called before the first queue write, so no entry can exist without its cutoff process.
 pub async fn ensure_cutoff_workflow(
     state: &AppState,
     session: SessionKey,
@@ -21,7 +42,7 @@ pub async fn ensure_cutoff_workflow(
     let client = state.temporal.client().await?;
     let options = WorkflowStartOptions::new(
         state.temporal.task_queue().to_string(),
-        session.cutoff_workflow_id(),
+        state.ids().await?.cutoff(session),
     )
     .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
     .search_attributes(SearchAttributes::new([
@@ -42,26 +63,9 @@ pub async fn ensure_cutoff_workflow(
     }
 }
 
-use std::time::Duration;
-use temporalio_client::errors::{WorkflowUpdateError, WorkflowUpdateWithStartError};
-use temporalio_client::{RpcOptions, WorkflowExecuteUpdateOptions, WorkflowUpdateWithStartOptions};
-use workflows::WaitlistOfferWorkflow;
-use workflows::offer::{
-    OfferInput, Release, ReleaseOutcome, RespondInput, Verdict, offer_workflow_id,
-};
-use workflows::search_attributes::OFFER_PHASE;
-use workflows::settings::ClassSettings;
-
-/// How long a parent waits for a workflow's answer before getting a 503.
-const UPDATE_TIMEOUT: Duration = Duration::from_secs(20);
-
-fn rpc_options() -> RpcOptions {
-    RpcOptions::builder().timeout(UPDATE_TIMEOUT).build()
-}
-
-/// O1, workflow-first: starts (or joins) `waitlist-offer/{session}/{release}` and waits for
-/// its release step. The seat is released by the workflow's first activity, so a crash can
-/// never leave a released seat without its offer.
+/// O1, workflow-first: starts (or joins) `waitlist-offer/{instance}/{session}/{release}` and
+/// waits for its release step. The seat is released by the workflow's first activity, so a
+/// crash can never leave a released seat without its offer.
 pub async fn release_seat(
     state: &AppState,
     session: SessionKey,
@@ -70,7 +74,8 @@ pub async fn release_seat(
     release: Release,
 ) -> Result<ReleaseOutcome, ApiError> {
     let client = state.temporal.client().await?;
-    let workflow_id = offer_workflow_id(session, &release);
+    let ids = state.ids().await?;
+    let workflow_id = ids.offer_for(session, &release);
     let options = WorkflowUpdateWithStartOptions::new(
         state.temporal.task_queue().to_string(),
         workflow_id.clone(),
@@ -86,6 +91,7 @@ pub async fn release_seat(
         release,
         settings,
         starts_at,
+        ids,
     };
     let call = client.execute_update_with_start_workflow(
         WaitlistOfferWorkflow::run,
@@ -115,8 +121,10 @@ pub async fn release_seat(
 /// What one offer answered to `respond`.
 pub enum OfferAnswer {
     Verdict(Verdict),
-    /// The offer had closed: "taken" or "expired" by the validator, or the workflow is gone.
-    Closed(Option<&'static str>),
+    /// The validator refused before the update reached the run's history.
+    Rejected(RespondRejection),
+    /// The workflow has closed, or never existed.
+    Gone,
 }
 
 pub async fn respond(
@@ -134,12 +142,11 @@ pub async fn respond(
         .await?
         {
             Updated::Answered(verdict) => OfferAnswer::Verdict(verdict),
-            Updated::Rejected(reason) => OfferAnswer::Closed(Some(if reason.contains("taken") {
-                "taken"
-            } else {
-                "expired"
-            })),
-            Updated::Gone => OfferAnswer::Closed(None),
+            // An unknown text would be a version skew: the offer moved on as far as we know.
+            Updated::Rejected(reason) => {
+                OfferAnswer::Rejected(reason.parse().unwrap_or(RespondRejection::Expired))
+            }
+            Updated::Gone => OfferAnswer::Gone,
         },
     )
 }
@@ -159,6 +166,28 @@ pub async fn resend(state: &AppState, workflow_id: &str) -> Result<Option<u32>, 
             Updated::Rejected(_) | Updated::Gone => None,
         },
     )
+}
+
+/// Tells an open offer that an entry left the queue (a holder's seat passes on at once). Best
+/// effort: a hold of an entry that left also lapses on its own, since the entry is no longer
+/// active.
+pub async fn tell_offer_entry_left(state: &AppState, workflow_id: &str, waitlist_id: i64) {
+    let Ok(client) = state.temporal.client().await else {
+        return;
+    };
+    let handle = client.get_workflow_handle::<WaitlistOfferWorkflow>(workflow_id.to_string());
+    let sent = tokio::time::timeout(
+        UPDATE_TIMEOUT,
+        handle.signal(
+            WaitlistOfferWorkflow::entry_left,
+            waitlist_id,
+            WorkflowSignalOptions::default(),
+        ),
+    )
+    .await;
+    if !matches!(sent, Ok(Ok(()))) {
+        tracing::warn!(%workflow_id, waitlist_id, "could not tell the offer that the entry left");
+    }
 }
 
 /// What an Update sent to an existing workflow came to.
@@ -220,14 +249,15 @@ where
     }
 }
 
-use workflows::MakeupBookingWorkflow;
-use workflows::makeup::{BookingOutcome, CancelOutcome, MakeupRequest, makeup_workflow_id};
-
-/// M3, workflow-first: starts (or joins) `makeup-booking/{pending}-{session}` and waits for
-/// its booking step's verdict.
-pub async fn book_makeup(state: &AppState, req: MakeupRequest) -> Result<BookingOutcome, ApiError> {
+/// M3, workflow-first: starts (or joins) `makeup-booking/{instance}/{pending}-{session}` and
+/// waits for its booking step's verdict.
+pub async fn book_makeup(
+    state: &AppState,
+    mut req: MakeupRequest,
+) -> Result<BookingOutcome, ApiError> {
     let client = state.temporal.client().await?;
-    let workflow_id = makeup_workflow_id(req.pending_id, req.session);
+    req.ids = state.ids().await?;
+    let workflow_id = req.ids.makeup(req.pending_id, req.session);
     let options = WorkflowUpdateWithStartOptions::new(
         state.temporal.task_queue().to_string(),
         workflow_id.clone(),

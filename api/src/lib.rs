@@ -21,6 +21,16 @@ pub use app::Application;
 /// The schema migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
+/// True when `migrate` failed only because the database server did not answer.
+pub fn is_unreachable(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<sqlx::Error>(),
+            Some(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_))
+        )
+    })
+}
+
 /// Creates the database named in the URL when it does not exist, then migrates it.
 pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
     use anyhow::Context;

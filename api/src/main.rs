@@ -20,8 +20,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         None | Some("serve") => {
+            // A schema that does not match the code is not a state to serve from. A database
+            // that is merely down is waited for (the API starts, /healthz says so).
             if let Err(e) = api::migrate(config.common.database_url.expose()).await {
-                tracing::warn!(error = format!("{e:#}"), "migrations not run at start");
+                if api::is_unreachable(&e) {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "database not reachable at start: migrations run at the next start"
+                    );
+                } else {
+                    eprintln!("migrations failed: {e:#}");
+                    std::process::exit(1);
+                }
             }
             let app = api::Application::build(config).await?;
             app.run_until(shutdown_signal()).await?;

@@ -28,13 +28,37 @@ pub fn starts_at(date: NaiveDate, time: NaiveTime, tz: Tz) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// How far from today a class date may be: a year back (history), two years ahead.
+const DAYS_BACK: i64 = 366;
+const DAYS_AHEAD: i64 = 731;
+
+/// A class date within the range the club works with; 400 naming `field` otherwise (years
+/// past 9999 and year 1 reach the database otherwise, and fail there).
+pub fn check_date(field: &str, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+    let earliest = today - chrono::Duration::days(DAYS_BACK);
+    let latest = today + chrono::Duration::days(DAYS_AHEAD);
+    if date < earliest || date > latest {
+        return Err(ApiError::invalid(
+            field,
+            format!("日期应在{earliest}至{latest}之间"),
+        ));
+    }
+    Ok(date)
+}
+
+/// Today in the club's time zone.
+pub fn today(tz: Tz) -> NaiveDate {
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
 /// The session of `schedule` on `date`: 404 for an unknown schedule, 400 when the date is
-/// not the schedule's weekday.
+/// out of range or not the schedule's weekday.
 pub async fn load(
     state: &AppState,
     schedule_id: i64,
     date: NaiveDate,
 ) -> Result<Session, ApiError> {
+    check_date("booking_date", date, today(state.config.club_tz()))?;
     let schedule = db::sessions::schedule(&state.pool, schedule_id)
         .await?
         .ok_or(ApiError::not_found("课程安排"))?;
@@ -98,6 +122,22 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_far_from_today_are_refused_by_field() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert!(check_date("booking_date", today, today).is_ok());
+        for far in [
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+            NaiveDate::from_ymd_opt(1, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2025, 11, 1).unwrap(),
+        ] {
+            let err = check_date("date_from", far, today).unwrap_err();
+            assert!(
+                matches!(err, ApiError::InvalidInput { ref field, .. } if field == "date_from")
+            );
+        }
+    }
 
     #[test]
     fn a_19_00_class_in_shanghai_starts_at_11_00_utc() {

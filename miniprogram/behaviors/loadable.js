@@ -32,5 +32,10 @@ module.exports = Behavior({
       this.setData({ state: 'loading' });
       return this.reload();
     },
+    /** The phone is online again (app.js): a page that failed to load tries again by itself. */
+    onNetworkBack() {
+      if (this.data.state === 'error') return this.onRetry();
+      return Promise.resolve();
+    },
   },
 });

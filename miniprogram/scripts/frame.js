@@ -20,6 +20,7 @@ wx-text { display: inline; }
 wx-scroll-view { overflow: hidden; }
 wx-button { display: block; margin: 0; padding: 0; border: 0; background: none; font: inherit; }
 wx-image { display: inline-block; }
+wx-input { display: block; line-height: 40px; }
 .statusbar { height: 44px; padding: 0 24px; display: flex; justify-content: space-between; align-items: center;
   font-size: 14px; font-weight: 600; background: #fff; }
 .nav { position: relative; height: 44px; display: flex; align-items: center; justify-content: center; background: #fff;
@@ -34,17 +35,20 @@ wx-image { display: inline-block; }
   border-top: 1px solid #e5e5e5; }
 .tab { flex: 1; display: flex; align-items: center; justify-content: center; font-size: 13px; color: ${app.tabBar.color}; }
 .tab-on { color: ${app.tabBar.selectedColor}; font-weight: 600; }
+.tab { position: relative; }
+.badge { position: absolute; top: 8px; left: 50%; margin-left: 12px; min-width: 16px; height: 16px; padding: 0 4px;
+  border-radius: 8px; background: #ee0a24; color: #fff; font-size: 11px; line-height: 16px; text-align: center; }
 `;
 
 /**
- * @param {{route: string, title: string, body: string, styles: string}} page
+ * @param {{route: string, title: string, body: string, styles: string, badges?: Record<number, string>}} page
  */
-function frame({ route, title, body, styles }) {
+function frame({ route, title, body, styles, badges = {} }) {
   const tabs = app.tabBar.list;
   const isTab = tabs.some((t) => t.pagePath === route);
   const tabbar = isTab
     ? `<div class="tabbar">${tabs
-      .map((t) => `<div class="tab ${t.pagePath === route ? 'tab-on' : ''}">${t.text}</div>`)
+      .map((t, i) => `<div class="tab ${t.pagePath === route ? 'tab-on' : ''}">${t.text}${badges[i] ? `<span class="badge">${badges[i]}</span>` : ''}</div>`)
       .join('')}</div>`
     : '';
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title>

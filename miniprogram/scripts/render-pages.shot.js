@@ -32,7 +32,7 @@ shots.forEach((shot) => {
     jest.useFakeTimers({ now: fx.NOW });
     document.head.innerHTML = '';
     document.body.innerHTML = '';
-    installWx({ routes: shot.routes });
+    const { wx } = installWx({ routes: shot.routes, setting: shot.setting });
     const page = mountForPicture(shot.route);
     page.instance.onLoad(shot.query || {});
     await flush();
@@ -42,7 +42,16 @@ shots.forEach((shot) => {
     }
     const json = JSON.parse(fs.readFileSync(path.join(ROOT, `${shot.route}.json`), 'utf8'));
     const styles = Array.from(document.head.querySelectorAll('style')).map((s) => s.innerHTML).join('\n');
-    const html = frame({ route: shot.route, title: json.navigationBarTitleText || '', body: page.dom.outerHTML, styles });
+    // the tab badge as the page last left it (wx.setTabBarBadge / removeTabBarBadge, in call order)
+    const badges = {};
+    const calls = (mock, text) => mock.mock.calls.map((c, i) => ({ order: mock.mock.invocationCallOrder[i], index: c[0].index, text: text(c[0]) }));
+    calls(wx.setTabBarBadge, (o) => o.text)
+      .concat(calls(wx.removeTabBarBadge, () => ''))
+      .sort((a, b) => a.order - b.order)
+      .forEach((c) => {
+        badges[c.index] = c.text;
+      });
+    const html = frame({ route: shot.route, title: json.navigationBarTitleText || '', body: page.dom.outerHTML, styles, badges });
     fs.writeFileSync(path.join(OUT, `${shot.name}.html`), html);
     page.detach();
     jest.useRealTimers();

@@ -35,6 +35,23 @@ test('keeps a stored token and survives a failed login', async () => {
   await flush();
 });
 
+test('loads the club profile after login, and a page that failed offline reloads when the network is back', async () => {
+  const fx = require('./fixtures');
+  const { server, wx, store } = installWx({ routes: { 'GET /api/v1/club': ok(fx.clubProfile) } });
+  const top = { onNetworkBack: jest.fn() };
+  global.getCurrentPages = () => [{}, top];
+  launch();
+  await flush();
+  expect(server.callsTo('GET', '/api/v1/club')).toHaveLength(1);
+  expect(store.get('club_profile')).toEqual(fx.clubProfile);
+  const listener = wx.onNetworkStatusChange.mock.calls[0][0];
+  listener({ isConnected: false, networkType: 'none' });
+  expect(top.onNetworkBack).not.toHaveBeenCalled();
+  listener({ isConnected: true, networkType: 'wifi' });
+  expect(top.onNetworkBack).toHaveBeenCalledTimes(1);
+  delete global.getCurrentPages;
+});
+
 test('app.json lists every page that exists, with a 2–5 item tab bar of main pages', () => {
   const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
   app.pages.forEach((p) => {

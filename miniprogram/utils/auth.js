@@ -37,4 +37,17 @@ function ensureToken() {
   return token ? Promise.resolve(/** @type {string} */ (token)) : login();
 }
 
-module.exports = { login, ensureToken };
+/**
+ * A fresh token after the server refused `stale` (401). If another request already logged in
+ * again meanwhile, its token is used instead of logging in a second time.
+ * @param {string} stale the token the refused request carried
+ */
+function renew(stale) {
+  const stored = storage.getToken();
+  if (stored && stored !== stale) return Promise.resolve(/** @type {string} */ (stored));
+  if (inFlight) return inFlight;
+  storage.clearToken();
+  return login();
+}
+
+module.exports = { login, ensureToken, renew };

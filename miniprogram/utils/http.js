@@ -17,6 +17,8 @@ class ApiError extends Error {
     this.code = code;
     this.status = status;
     this.data = data === undefined ? null : data;
+    /** true when the request timed out (it may have reached the server) */
+    this.timeout = false;
   }
 }
 
@@ -48,11 +50,19 @@ function send({ url, method = 'GET', data, token }) {
         }
         reject(new ApiError(res.statusCode * 100, SERVER_MESSAGE, res.statusCode));
       },
-      fail() {
-        reject(new ApiError(0, NETWORK_MESSAGE, 0));
+      fail(res) {
+        const err = new ApiError(0, NETWORK_MESSAGE, 0);
+        // A timeout may have reached the server; an immediate failure (offline) did not.
+        err.timeout = /timeout|time out|超时/i.test((res && res.errMsg) || '');
+        reject(err);
       },
     });
   });
 }
 
-module.exports = { send, ApiError, NETWORK_MESSAGE, SERVER_MESSAGE };
+/** A failure before any answer came back (offline, timeout). @param {any} err */
+function isNetworkError(err) {
+  return !!err && err.status === 0;
+}
+
+module.exports = { send, ApiError, isNetworkError, NETWORK_MESSAGE, SERVER_MESSAGE };

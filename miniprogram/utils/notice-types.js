@@ -1,4 +1,6 @@
 // Words and destinations for the notification types of design N1.
+const { go } = require('./tabs');
+
 const TYPES = {
   spot_available: { label: '名额空出', color: 'danger' },
   seat_taken: { label: '名额已被抢占', color: 'default' },
@@ -17,11 +19,13 @@ function typeInfo(type) {
 }
 
 /**
- * Where tapping a notification takes the parent.
+ * Where tapping a notification takes the parent: the page the server put in `data.page`
+ * (a path registered in app.json, with its query), else one chosen by type.
  * @param {{type: string, data?: any}} n
  */
 function targetUrl(n) {
   const data = n.data || {};
+  if (typeof data.page === 'string' && data.page) return `/${data.page.replace(/^\/+/, '')}`;
   switch (n.type) {
     case 'spot_available':
     case 'hold_for_you':
@@ -33,7 +37,7 @@ function targetUrl(n) {
       return data.waitlist_id ? `/pages/waitlist/detail?id=${data.waitlist_id}` : '/pages/waitlist/index';
     case 'makeup_booked':
     case 'makeup_cancelled':
-      return '/pages/my-bookings/makeup/index';
+      return data.makeup_booking_id ? `/pages/my-bookings/makeup/detail?id=${data.makeup_booking_id}` : '/pages/my-bookings/makeup/index';
     case 'compensation_expiring':
       return '/pages/makeup/compensation';
     default:
@@ -41,13 +45,4 @@ function targetUrl(n) {
   }
 }
 
-const TAB_PAGES = ['/pages/sessions/index', '/pages/waitlist/index', '/pages/makeup/index', '/pages/notifications/index'];
-
-/** Navigates to a page, using switchTab for tab bar pages. @param {string} url */
-function go(url) {
-  if (!url) return;
-  if (TAB_PAGES.indexOf(url) >= 0) wx.switchTab({ url });
-  else wx.navigateTo({ url });
-}
-
-module.exports = { typeInfo, targetUrl, go };
+module.exports = { typeInfo, targetUrl, go, TYPES };

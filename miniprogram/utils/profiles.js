@@ -21,4 +21,17 @@ function rememberProfile(id) {
   storage.set(storage.KEYS.profileId, id);
 }
 
-module.exports = { loadProfiles, rememberProfile };
+/**
+ * Creates a child and makes it the selected one.
+ * @param {{name: string, level: number}} child
+ * @returns {Promise<number>} the new profile id
+ */
+function addChild(child) {
+  return api.createProfile({ name: child.name, level: child.level }).then((data) => {
+    const id = data && data.id;
+    if (id) rememberProfile(id);
+    return id;
+  });
+}
+
+module.exports = { loadProfiles, rememberProfile, addChild };

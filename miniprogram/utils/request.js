@@ -1,21 +1,29 @@
-// Authenticated API calls: adds the JWT, logs in again once on 401, shows API messages.
+// Authenticated API calls: adds the JWT; on 401 logs in again silently and replays the call
+// once; repeats a GET once when the network failed before any answer (never a POST/PUT/DELETE:
+// those are retried by the page only after it has checked what the server already did).
 const http = require('./http');
 const auth = require('./auth');
-const storage = require('./storage');
 
 /**
  * @param {string} url path under apiBase, e.g. "/api/v1/waitlist/my"
- * @param {{method?: string, data?: any}} [options]
+ * @param {{method?: string, data?: any, retries?: number}} [options] `retries`: extra attempts
+ *   after a network failure (default 1 for GET, 0 otherwise); a timeout is never repeated
  * @returns {Promise<any>} the envelope's data; rejects with an ApiError
  */
 function request(url, options = {}) {
-  const call = (/** @type {string} */ token) => http.send({ url, method: options.method, data: options.data, token });
-  return auth.ensureToken().then((token) =>
+  const method = options.method || 'GET';
+  const retries = options.retries !== undefined ? options.retries : method === 'GET' ? 1 : 0;
+  const call = (/** @type {string} */ token) => http.send({ url, method, data: options.data, token });
+  /** @returns {Promise<any>} */
+  const attempt = (/** @type {string} */ token, /** @type {number} */ left) =>
     call(token).catch((err) => {
-      if (err && err.status === 401) {
-        storage.clearToken();
-        return auth.login().then(call);
-      }
+      if (http.isNetworkError(err) && !err.timeout && left > 0) return attempt(token, left - 1);
+      throw err;
+    });
+  return auth.ensureToken().then((token) =>
+    attempt(token, retries).catch((err) => {
+      // 401: the server refused the token before doing anything, so one replay is safe.
+      if (err && err.status === 401) return auth.renew(token).then((fresh) => attempt(fresh, retries));
       throw err;
     }),
   );
@@ -33,6 +41,7 @@ function showError(err) {
 module.exports = {
   request,
   showError,
+  isNetworkError: http.isNetworkError,
   get: (/** @type {string} */ url, /** @type {any} */ data) => request(url, { method: 'GET', data }),
   post: (/** @type {string} */ url, /** @type {any} */ data) => request(url, { method: 'POST', data }),
   put: (/** @type {string} */ url, /** @type {any} */ data) => request(url, { method: 'PUT', data }),

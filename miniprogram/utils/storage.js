@@ -3,6 +3,7 @@ const KEYS = {
   token: 'auth_token',
   userId: 'auth_user_id',
   profileId: 'selected_profile_id',
+  club: 'club_profile',
 };
 
 /** @param {string} key */

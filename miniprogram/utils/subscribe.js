@@ -1,32 +1,44 @@
-// Subscribe-message grants for the waitlist templates. Must be started inside a tap handler.
-const config = require('../config');
+// Subscribe-message grants (design N2, notes-wechat.md). WeChat only shows the request inside
+// a tap handler, so `requestGrants` must be called synchronously from the tap, before any await:
+// the template ids come from the club profile loaded earlier (GET /api/v1/club
+// `subscribe.moments`), never from the code. No ids (WeChat off on the server) → no request.
 const api = require('./api');
+const club = require('./club');
 
-/** The three waitlist templates, in a fixed order (WeChat allows at most 3 per request). */
-function waitlistTemplateIds() {
-  const t = config.templates;
-  return [t.spot_available, t.seat_taken, t.hold_for_you];
+const ANSWERS = ['accept', 'reject', 'ban', 'filter'];
+
+/**
+ * The per-template answers of a requestSubscribeMessage result, exactly as WeChat returned
+ * them, without errMsg / errCode.
+ * @param {Record<string, any>} res @param {string[]} ids
+ */
+function answers(res, ids) {
+  /** @type {Record<string, string>} */
+  const results = {};
+  ids.forEach((id) => {
+    if (ANSWERS.indexOf(res[id]) >= 0) results[id] = res[id];
+  });
+  return results;
 }
 
 /**
- * Asks the parent for the waitlist templates and reports the answer to the server exactly as
- * WeChat returned it (minus errMsg). Never rejects: joining the waitlist goes on regardless.
- * @returns {Promise<Record<string, string> | null>} the reported results, null if none
+ * Asks for the given templates (≤ 3) and reports the answers to POST /api/v1/notifications/grants.
+ * Never rejects: whatever the parent answers, the action that asked goes on.
+ * @param {string[]} tmplIds
+ * @returns {Promise<Record<string, string> | null>} the reported answers, null when nothing was asked or answered
  */
-function requestWaitlistGrants() {
+function requestTemplates(tmplIds) {
+  const ids = (tmplIds || []).slice(0, 3);
+  if (ids.length === 0) return Promise.resolve(null);
   return new Promise((resolve) => {
     wx.requestSubscribeMessage({
-      tmplIds: waitlistTemplateIds(),
+      tmplIds: ids,
       success: (res) => resolve(res),
       fail: () => resolve(null),
     });
   }).then((res) => {
     if (!res) return null;
-    /** @type {Record<string, string>} */
-    const results = {};
-    Object.keys(res).forEach((key) => {
-      if (key !== 'errMsg') results[key] = /** @type {any} */ (res)[key];
-    });
+    const results = answers(/** @type {any} */ (res), ids);
     if (Object.keys(results).length === 0) return null;
     return api.reportGrants(results).then(
       () => results,
@@ -35,4 +47,18 @@ function requestWaitlistGrants() {
   });
 }
 
-module.exports = { requestWaitlistGrants, waitlistTemplateIds };
+/**
+ * The templates of one moment: `waitlist_join` (seat open, seat held, seat taken) or
+ * `makeup_book` (makeup cancelled, credit expiring, makeup booked).
+ * @param {'waitlist_join' | 'makeup_book'} moment
+ */
+function requestGrants(moment) {
+  return requestTemplates(club.momentTemplateIds(moment));
+}
+
+module.exports = {
+  requestGrants,
+  requestTemplates,
+  requestWaitlistGrants: () => requestGrants('waitlist_join'),
+  requestMakeupGrants: () => requestGrants('makeup_book'),
+};

@@ -69,6 +69,14 @@ function formatBookingDate(date) {
 }
 
 /**
+ * When a class is: its start instant, or (the service may leave `starts_at` out) its booking date.
+ * @param {string | null | undefined} startsAt @param {string} [bookingDate]
+ */
+function formatWhen(startsAt, bookingDate) {
+  return (startsAt && formatDateTime(startsAt)) || formatBookingDate(bookingDate || '');
+}
+
+/**
  * Club-local calendar date `YYYY-MM-DD` of an instant, plus `addDays` days.
  * @param {number} ms
  * @param {number} [addDays]
@@ -137,6 +145,7 @@ module.exports = {
   formatDate,
   formatDateTime,
   formatBookingDate,
+  formatWhen,
   formatCountdown,
   formatMinutes,
   formatAgo,

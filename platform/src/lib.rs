@@ -9,6 +9,7 @@
 //! `worker::config::WorkerConfig`) with only what it uses.
 
 pub mod common;
+pub mod database;
 pub mod env;
 pub mod telemetry;
 pub mod temporal;

@@ -15,5 +15,11 @@ async fn main() -> anyhow::Result<()> {
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    worker::run(&config, &runtime, worker::WorkerDeps { client, pool }, stop).await
+    worker::run(
+        &config,
+        &runtime,
+        worker::WorkerDeps::new(client, pool),
+        stop,
+    )
+    .await
 }

@@ -8,6 +8,8 @@ mod auth_and_ownership;
 mod camp_lifecycle;
 mod health;
 mod input_validation;
+mod integrity;
+mod invariants;
 mod makeup;
 mod offers;
 mod ops_queries;

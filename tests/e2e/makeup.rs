@@ -7,9 +7,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use temporalio_client::WorkflowGetResultOptions;
 use workflows::CompensationCreditWorkflow;
-use workflows::makeup::credit_workflow_id;
 
-fn spec(
+pub(crate) fn spec(
     course_type: &'static str,
     level: u8,
     minutes: u32,
@@ -26,7 +25,13 @@ fn spec(
 }
 
 /// Books the child into a new class and takes a leave from it; returns the pending makeup id.
-async fn leave_from(app: &TestApp, p: &Parent, child: i64, minutes: u32, days: i64) -> i64 {
+pub(crate) async fn leave_from(
+    app: &TestApp,
+    p: &Parent,
+    child: i64,
+    minutes: u32,
+    days: i64,
+) -> i64 {
     let (schedule, date) = app.session(spec("group", 2, minutes, 6, days)).await;
     let (status, booked) = app.book(p, child, schedule, date).await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
@@ -40,7 +45,7 @@ async fn leave_from(app: &TestApp, p: &Parent, child: i64, minutes: u32, days: i
         .expect("a pending makeup (M1)")
 }
 
-async fn book(
+pub(crate) async fn book(
     app: &TestApp,
     p: &Parent,
     pending: i64,
@@ -55,13 +60,13 @@ async fn book(
     app.post("/api/v1/makeup/book", &p.token, body).await
 }
 
-async fn balance(app: &TestApp, p: &Parent) -> i64 {
+pub(crate) async fn balance(app: &TestApp, p: &Parent) -> i64 {
     let (_, b) = app.get("/api/v1/compensation/balance", &p.token).await;
     b["data"]["total_minutes"].as_i64().unwrap()
 }
 
 /// M7: created − used + restored − expired − revoked = balance.
-async fn ledger_balances(app: &TestApp, p: &Parent) {
+pub(crate) async fn ledger_balances(app: &TestApp, p: &Parent) {
     let (_, h) = app.get("/api/v1/compensation/history", &p.token).await;
     let sum = h["data"]["items"]
         .as_array()
@@ -322,7 +327,7 @@ async fn a_credit_is_reminded_then_expires_on_its_timer() {
     // The makeup workflow starts the credit's workflow right after answering the booking.
     let handle = app
         .temporal
-        .get_workflow_handle::<CompensationCreditWorkflow>(credit_workflow_id(credit_id));
+        .get_workflow_handle::<CompensationCreditWorkflow>(app.ids().await.credit(credit_id));
     let started = std::time::Instant::now();
     let expired = loop {
         match handle.get_result(WorkflowGetResultOptions::default()).await {
@@ -490,12 +495,21 @@ async fn waiting_for_a_full_makeup_session_books_it_as_the_makeup_when_the_seat_
         (status, body["message"].as_str()),
         (StatusCode::CONFLICT, Some("课程已满员，是否加入候补"))
     );
+    // M3 before waiting: the class is shorter, so the join asks first.
+    let join = |accept: bool| {
+        json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date,
+               "pending_id": pending, "accept_shorter": accept})
+    };
+    let (status, asked) = app
+        .post("/api/v1/waitlist/join", &p.token, join(false))
+        .await;
+    assert_eq!(
+        (status, asked["code"].as_i64()),
+        (StatusCode::CONFLICT, Some(40908)),
+        "{asked}"
+    );
     let (status, joined) = app
-        .post(
-            "/api/v1/waitlist/join",
-            &p.token,
-            json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date, "pending_id": pending}),
-        )
+        .post("/api/v1/waitlist/join", &p.token, join(true))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{joined}");
     let entry = joined["data"]["waitlist_id"].as_i64().unwrap();

@@ -55,8 +55,11 @@ async fn the_documented_queries_find_open_offers_and_waiting_cutoffs() {
         StatusCode::OK
     );
     let session = SessionKey::new(schedule, date);
-    let offer = format!("waitlist-offer/{session}/booking-{booking}");
-    let cutoff = session.cutoff_workflow_id();
+    let offer = app
+        .ids()
+        .await
+        .offer(session, &format!("booking-{booking}"));
+    let cutoff = app.ids().await.cutoff(session);
 
     let broadcasting = listed(
         &app,
@@ -99,8 +102,8 @@ async fn the_documented_queries_find_open_offers_and_waiting_cutoffs() {
 }
 
 #[tokio::test]
-async fn the_documented_query_finds_a_makeup_stuck_on_a_failing_activity() {
-    use temporalio_client::WorkflowStartOptions;
+async fn a_makeup_whose_booking_step_fails_for_good_ends_failed_and_the_documented_query_finds_it()
+{
     let app = spawn_app().await;
     let p = app.parent("parent").await;
     let child = app.child(&p, "小明", 2).await;
@@ -121,55 +124,42 @@ async fn the_documented_query_finds_a_makeup_stuck_on_a_failing_activity() {
             ..Default::default()
         })
         .await;
-    sqlx::query("INSERT INTO class_session (course_schedule_id, booking_date, starts_at) VALUES (?, ?, UTC_TIMESTAMP(3) + INTERVAL 4 DAY)")
-        .bind(target)
-        .bind(target_date)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let book = || {
+        app.post(
+            "/api/v1/makeup/book",
+            &p.token,
+            json!({"pending_id": pending, "course_schedule_id": target, "booking_date": target_date}),
+        )
+    };
 
-    // The booking activity cannot write its table: it fails and retries, the flow waits.
+    // The booking activity cannot write its table (a schema that does not match the code):
+    // no retry can fix that, so the step fails at once, nothing is booked, the parent is told
+    // to try again, and the flow ends `failed` where ops look for it.
     sqlx::query("RENAME TABLE makeup_booking TO makeup_booking_away")
         .execute(&app.pool)
         .await
         .unwrap();
-    let session = SessionKey::new(target, target_date);
-    let workflow_id = workflows::makeup::makeup_workflow_id(pending, session);
-    let request = workflows::makeup::MakeupRequest {
-        pending_id: pending,
-        session,
-        accept_shorter: true,
-        use_compensation: false,
-        settings: Default::default(),
-        starts_at: chrono::Utc::now() + chrono::Duration::days(4),
-        ends_at: chrono::Utc::now() + chrono::Duration::days(4) + chrono::Duration::minutes(90),
-        adopt: None,
-    };
-    app.temporal
-        .start_workflow(
-            workflows::MakeupBookingWorkflow::run,
-            request,
-            WorkflowStartOptions::new(
-                app.config.common.temporal.task_queue.clone(),
-                workflow_id.clone(),
-            )
-            .build(),
-        )
+    let (status, body) = book().await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let workflow_id = app
+        .ids()
         .await
-        .unwrap();
-    let stuck = listed(
+        .makeup(pending, SessionKey::new(target, target_date));
+    let failed = listed(
         &app,
-        r#"WorkflowType="MakeupBookingWorkflow" AND MakeupState="booking""#,
+        r#"WorkflowType="MakeupBookingWorkflow" AND MakeupState="failed""#,
         &workflow_id,
     )
     .await;
-    assert_eq!(stuck, vec![workflow_id.clone()]);
+    assert_eq!(failed, vec![workflow_id.clone()]);
 
-    // Fixed: the retry goes through and the flow moves on.
+    // Fixed: booking again runs the same id anew and goes through.
     sqlx::query("RENAME TABLE makeup_booking_away TO makeup_booking")
         .execute(&app.pool)
         .await
         .unwrap();
+    let (status, body) = book().await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     let booked = listed(
         &app,
         r#"WorkflowType="MakeupBookingWorkflow" AND MakeupState="booked""#,

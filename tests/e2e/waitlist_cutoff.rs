@@ -40,7 +40,7 @@ async fn waiting_entries_expire_at_the_cutoff_and_each_parent_is_told() {
     let session = SessionKey::new(schedule, date);
     let outcome = app
         .temporal
-        .get_workflow_handle::<WaitlistCutoffWorkflow>(session.cutoff_workflow_id())
+        .get_workflow_handle::<WaitlistCutoffWorkflow>(app.ids().await.cutoff(session))
         .get_result(WorkflowGetResultOptions::default())
         .await
         .expect("the cutoff workflow completes");
@@ -100,7 +100,7 @@ async fn the_cutoff_workflow_is_findable_by_its_session_key() {
     let session = SessionKey::new(schedule, date);
     let handle = app
         .temporal
-        .get_workflow_handle::<WaitlistCutoffWorkflow>(session.cutoff_workflow_id());
+        .get_workflow_handle::<WaitlistCutoffWorkflow>(app.ids().await.cutoff(session));
     let description = handle
         .describe(Default::default())
         .await

@@ -14,7 +14,7 @@ use workflows::WaitlistOfferWorkflow;
 use workflows::offer::OfferPhase;
 
 /// A worker process on the app's queue; returns once it reports polling.
-async fn worker_process(app: &TestApp) -> Child {
+pub(crate) async fn worker_process(app: &TestApp) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_e2e-worker"))
         .env("APP_ENV", "development")
         .env(
@@ -31,6 +31,8 @@ async fn worker_process(app: &TestApp) -> Child {
             &app.config.common.temporal.task_queue,
         )
         .env("CLUB_TZ", "Asia/Shanghai")
+        .env("MAINTENANCE_INTERVAL_SECONDS", "1")
+        .env("MAINTENANCE_REAP_AFTER_SECONDS", "2")
         .env("RUST_LOG", "info")
         .env("LOG_FORMAT", "json")
         .stdout(Stdio::piped())

@@ -1,9 +1,12 @@
 //! The worker's configuration: what both processes share ([`CommonConfig`]) plus what only the
-//! worker uses — its metrics address and the WeChat sending settings. It needs none of the
-//! API's secrets (JWT, admin password).
+//! worker uses — its metrics address and the WeChat sending settings, including the layout of
+//! each subscribe-message template. It needs none of the API's secrets (JWT, admin password).
 
+use activities::wechat::layout::Layout;
 use platform::{CommonConfig, ConfigError, Env, Secret, WechatApp};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use workflows::notice::NoticeType;
 use url::Url;
 
 /// WeChat Pay, merchant side (`WECHATPAY_*`): the merchant private key lives here only.
@@ -103,6 +106,15 @@ pub struct WorkerConfig {
     /// `miniprogram_state` of subscribe messages: formal, trial or developer
     /// (`WECHAT_MINIPROGRAM_STATE`; default formal in production, developer otherwise).
     pub miniprogram_state: String,
+    /// How often the maintenance workflow gives back seats of dead offers and tells parents
+    /// who moved up (`MAINTENANCE_INTERVAL_SECONDS`, default 60).
+    pub maintenance_interval_seconds: u32,
+    /// An open offer younger than this is not checked for a dead run
+    /// (`MAINTENANCE_REAP_AFTER_SECONDS`, default 30).
+    pub maintenance_reap_after_seconds: u32,
+    /// Template id and keyword layout per notification type (`WECHAT_TEMPLATE_<TYPE>` and
+    /// `WECHAT_TEMPLATE_<TYPE>_FIELDS`); a type without one is in-app only.
+    pub wechat_layouts: BTreeMap<NoticeType, Layout>,
     /// WeChat Pay (`WECHATPAY_*`); `None` when not configured.
     pub wechat_pay: Option<WechatPayConfig>,
     /// The community platform (`COMMUNITY_API_BASE`, `COMMUNITY_ACCESS_TOKEN`); `None` when
@@ -140,6 +152,7 @@ impl WorkerConfig {
             });
         let config = Self {
             metrics_addr: env.socket("WORKER_METRICS_ADDR", "127.0.0.1:9464"),
+            wechat_layouts: template_layouts(&env, &wechat.template_ids),
             wechat_pay: WechatPayConfig::read(&env, &wechat),
             community,
             wechat,
@@ -149,8 +162,21 @@ impl WorkerConfig {
                 &["formal", "trial", "developer"],
                 state_default,
             ),
+            maintenance_interval_seconds: env.parse(
+                "MAINTENANCE_INTERVAL_SECONDS",
+                60,
+                "seconds between housekeeping rounds (1–86400)",
+            ),
+            maintenance_reap_after_seconds: env.parse(
+                "MAINTENANCE_REAP_AFTER_SECONDS",
+                30,
+                "seconds (1–86400)",
+            ),
             common,
         };
+        if !(1..=86_400).contains(&config.maintenance_interval_seconds) {
+            env.problem("MAINTENANCE_INTERVAL_SECONDS: expected 1–86400");
+        }
         env.finish(config)
     }
 
@@ -162,6 +188,41 @@ impl WorkerConfig {
     pub fn wechat_task_queue(&self) -> String {
         workflows::delivery::wechat_task_queue(self.task_queue())
     }
+}
+
+/// The layout variable of a notification type, e.g. `WECHAT_TEMPLATE_SPOT_AVAILABLE_FIELDS`.
+pub fn fields_variable(kind: NoticeType) -> String {
+    format!("WECHAT_TEMPLATE_{}_FIELDS", kind.env_suffix())
+}
+
+/// Every type's layout. A layout is checked whenever it is set; it is required whenever the
+/// type's template id is set (without one the type stays in-app only).
+fn template_layouts(
+    env: &Env<'_>,
+    template_ids: &BTreeMap<NoticeType, String>,
+) -> BTreeMap<NoticeType, Layout> {
+    let mut layouts = BTreeMap::new();
+    for kind in NoticeType::ALL {
+        let variable = fields_variable(kind);
+        let id = template_ids.get(&kind);
+        match (env.get(&variable), id) {
+            (Some(spec), id) => match Layout::parse(kind, id.map_or("", String::as_str), &spec) {
+                Ok(layout) if id.is_some() => {
+                    layouts.insert(kind, layout);
+                }
+                Ok(_) => {}
+                Err(e) => env.problem(format!("{variable}: {e}")),
+            },
+            (None, Some(_)) => env.problem(format!(
+                "{variable}: required because WECHAT_TEMPLATE_{} is set: the template's keywords \
+                 and the fact each shows, e.g. thing1=course,time2=class_time,thing3=note \
+                 (docs/wechat-templates.md)",
+                kind.env_suffix()
+            )),
+            (None, None) => {}
+        }
+    }
+    layouts
 }
 
 #[cfg(test)]
@@ -236,6 +297,96 @@ mod tests {
                 .wechat_pay
                 .is_none()
         );
+    }
+
+    #[test]
+    fn each_template_id_comes_with_its_layout() {
+        let c = from(&[
+            ("APP_ENV", "development"),
+            ("WECHAT_TEMPLATE_SPOT_AVAILABLE", "tmpl-spot"),
+            (
+                "WECHAT_TEMPLATE_SPOT_AVAILABLE_FIELDS",
+                "thing1=course,time2=class_time,time3=deadline,thing4=note",
+            ),
+            // A layout waiting for its template id: checked, not used.
+            ("WECHAT_TEMPLATE_SEAT_TAKEN_FIELDS", "thing1=course"),
+        ])
+        .unwrap();
+        assert_eq!(c.wechat_layouts.len(), 1);
+        let spot = &c.wechat_layouts[&NoticeType::SpotAvailable];
+        assert_eq!(spot.template_id, "tmpl-spot");
+        assert_eq!(spot.fields.len(), 4);
+    }
+
+    #[test]
+    fn a_bad_or_missing_layout_stops_the_start_naming_its_variable() {
+        let err = from(&[
+            ("APP_ENV", "development"),
+            ("WECHAT_TEMPLATE_SPOT_AVAILABLE", "tmpl-spot"),
+            ("WECHAT_TEMPLATE_SEAT_TAKEN", "tmpl-taken"),
+            (
+                "WECHAT_TEMPLATE_SEAT_TAKEN_FIELDS",
+                "thing1=course,keyword2=note",
+            ),
+            ("WECHAT_TEMPLATE_HOLD_FOR_YOU_FIELDS", "thing1=colour"),
+            ("WECHAT_TEMPLATE_COMPENSATION_EXPIRING", "tmpl-credit"),
+            (
+                "WECHAT_TEMPLATE_COMPENSATION_EXPIRING_FIELDS",
+                "character_string1=deadline",
+            ),
+            ("WECHAT_TEMPLATE_OFFER_EXPIRED", "tmpl-expired"),
+            ("WECHAT_TEMPLATE_OFFER_EXPIRED_FIELDS", "time3=deadline"),
+        ])
+        .unwrap_err();
+        let problem = |var: &str| {
+            err.0
+                .iter()
+                .find(|p| p.starts_with(&format!("{var}:")))
+                .unwrap_or_else(|| panic!("no problem for {var}: {err}"))
+                .clone()
+        };
+        assert!(problem("WECHAT_TEMPLATE_SPOT_AVAILABLE_FIELDS").contains("required"));
+        assert!(problem("WECHAT_TEMPLATE_SEAT_TAKEN_FIELDS").contains("unknown type \"keyword\""));
+        assert!(problem("WECHAT_TEMPLATE_HOLD_FOR_YOU_FIELDS").contains("unknown fact \"colour\""));
+        assert!(
+            problem("WECHAT_TEMPLATE_COMPENSATION_EXPIRING_FIELDS")
+                .contains("deadline cannot be a character_string value")
+        );
+        assert!(
+            problem("WECHAT_TEMPLATE_OFFER_EXPIRED_FIELDS")
+                .contains("offer_expired notifications have no deadline")
+        );
+        assert_eq!(err.0.len(), 5, "{err}");
+    }
+
+    /// The worked examples a club copies: every `*_FIELDS` line of `.env.example` is a layout
+    /// the worker accepts, one per notification type, the same as `docs/wechat-templates.md`.
+    #[test]
+    fn the_example_layouts_of_env_example_are_accepted() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../.env.example");
+        let text = std::fs::read_to_string(path).unwrap();
+        let docs_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/wechat-templates.md");
+        let docs = std::fs::read_to_string(docs_path).unwrap();
+        let mut pairs: Vec<(String, String)> = vec![("APP_ENV".into(), "development".into())];
+        for kind in NoticeType::ALL {
+            let variable = fields_variable(kind);
+            let line = text
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{variable}=")))
+                .unwrap_or_else(|| panic!(".env.example has no {variable}= line"));
+            assert!(
+                docs.contains(&format!("{variable}={line}")),
+                "docs/wechat-templates.md shows {variable}={line}"
+            );
+            pairs.push((variable, line.to_string()));
+            pairs.push((
+                format!("WECHAT_TEMPLATE_{}", kind.env_suffix()),
+                format!("tmpl-{}", kind.code()),
+            ));
+        }
+        let map: HashMap<String, String> = pairs.into_iter().collect();
+        let c = WorkerConfig::from_lookup(|k| map.get(k).cloned()).unwrap();
+        assert_eq!(c.wechat_layouts.len(), NoticeType::ALL.len());
     }
 
     #[test]

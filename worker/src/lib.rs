@@ -10,8 +10,8 @@ use activities::notify::drafts::WechatDrafts;
 use activities::pay::{PaySettings, WechatPayClient};
 use activities::wechat::{WechatClient, WechatSettings};
 use activities::{
-    CampActivities, CreditActivities, MakeupActivities, OfferActivities, PayActivities,
-    WaitlistActivities, WechatActivities,
+    CampActivities, CreditActivities, Db, MakeupActivities, Notices, OfferActivities,
+    PayActivities, WaitlistActivities, WechatActivities,
 };
 use anyhow::Context;
 use sqlx::MySqlPool;
@@ -28,8 +28,9 @@ use temporalio_sdk::runtime::RuntimeOptions;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
 use workflows::{
-    CampWorkflow, CompensationCreditWorkflow, MakeupBookingWorkflow, PaymentWorkflow,
-    RefundWorkflow, WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
+    CampWorkflow, CompensationCreditWorkflow, MaintenanceInput, MaintenanceWorkflow,
+    MakeupBookingWorkflow, PaymentWorkflow, RefundWorkflow, WaitlistCutoffWorkflow,
+    WaitlistOfferWorkflow,
 };
 
 /// How long a stopping worker lets running activities finish.
@@ -44,6 +45,19 @@ pub const STICKY_FAILOVER: Duration = Duration::from_secs(2);
 pub struct WorkerDeps {
     pub client: Client,
     pub pool: MySqlPool,
+    /// Test hook: activity types whose first attempt fails right after it ran (committed),
+    /// so the retry path after a commit is exercised. Empty in production.
+    pub fail_first_attempt_after_commit: Vec<String>,
+}
+
+impl WorkerDeps {
+    pub fn new(client: Client, pool: MySqlPool) -> Self {
+        Self {
+            client,
+            pool,
+            fail_first_attempt_after_commit: Vec::new(),
+        }
+    }
 }
 
 /// Builds the SDK runtime on the current tokio runtime; with `metrics_addr`, exposes the SDK's
@@ -128,7 +142,11 @@ pub async fn run(
     deps: WorkerDeps,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let drafts = WechatDrafts::new(config.wechat.enabled(), config.wechat.template_ids.clone());
+    let notices = Notices {
+        club_tz: config.common.club_tz,
+        drafts: WechatDrafts::new(config.wechat.enabled(), config.wechat_layouts.clone()),
+    };
+    let db = Db::new(deps.pool.clone());
     let options = WorkerOptions::new(config.task_queue().to_string())
         .register_workflow::<WaitlistCutoffWorkflow>()?
         .register_workflow::<WaitlistOfferWorkflow>()?
@@ -145,24 +163,19 @@ pub async fn run(
             deps.pool.clone(),
             community_client(config),
         ))
-        .register_activities(MakeupActivities::new(deps.pool.clone()))
-        .register_activities(CreditActivities::new(
-            deps.pool.clone(),
-            config.common.club_tz,
-            drafts.clone(),
-        ))
-        .register_activities(WaitlistActivities::new(
-            deps.pool.clone(),
-            config.common.club_tz,
-            drafts.clone(),
-        ))
+        .register_workflow::<MaintenanceWorkflow>()?
+        .register_activities(MakeupActivities::new(db.clone(), notices.clone()))
+        .register_activities(CreditActivities::new(db.clone(), notices.clone()))
+        .register_activities(WaitlistActivities::new(db.clone(), notices.clone()))
         .register_activities(OfferActivities::new(
-            deps.pool.clone(),
-            config.common.club_tz,
-            drafts,
+            db.clone(),
+            notices,
+            Some(deps.client.clone()),
         ))
         .sticky_queue_schedule_to_start_timeout(STICKY_FAILOVER)
-        .activity_inbound_interceptor(failure_log::FailureLog)
+        .activity_inbound_interceptor(failure_log::FailureLog::new(
+            deps.fail_first_attempt_after_commit.clone(),
+        ))
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
     let mut worker = Worker::new(runtime, deps.client.clone(), options).context("worker")?;
@@ -174,12 +187,13 @@ pub async fn run(
             config.miniprogram_state.clone(),
         ))
         .max_task_queue_activities_per_second(config.send_rate_per_second)
-        .activity_inbound_interceptor(failure_log::FailureLog)
+        .activity_inbound_interceptor(failure_log::FailureLog::new(Vec::new()))
         .graceful_shutdown_period(GRACEFUL_SHUTDOWN)
         .build();
     let mut wechat_worker =
-        Worker::new(runtime, deps.client, wechat_options).context("WeChat worker")?;
+        Worker::new(runtime, deps.client.clone(), wechat_options).context("WeChat worker")?;
 
+    start_maintenance(&deps.client, &db, config).await;
     let (stop, stop_wechat) = (worker.shutdown_handle(), wechat_worker.shutdown_handle());
     info!(task_queue = %config.task_queue(), wechat_queue = %config.wechat_task_queue(),
           wechat_rate = config.send_rate_per_second, "worker polling");
@@ -200,4 +214,31 @@ pub async fn run(
     }
     info!("worker stopped");
     Ok(())
+}
+
+/// Starts this database's maintenance workflow unless it runs already (every worker tries;
+/// the first start wins). A database not migrated yet is logged and retried by the next start.
+async fn start_maintenance(client: &Client, db: &Db, config: &WorkerConfig) {
+    use temporalio_client::{WorkflowIdConflictPolicy, WorkflowStartOptions};
+    let ids = match db.ids().await {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::warn!(error = %e, "maintenance workflow not started (database instance unknown)");
+            return;
+        }
+    };
+    let options = WorkflowStartOptions::new(config.task_queue().to_string(), ids.maintenance())
+        .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+        .build();
+    let input = MaintenanceInput {
+        interval_seconds: config.maintenance_interval_seconds,
+        reap_after_seconds: config.maintenance_reap_after_seconds,
+        ..MaintenanceInput::default()
+    };
+    if let Err(e) = client
+        .start_workflow(MaintenanceWorkflow::run, input, options)
+        .await
+    {
+        tracing::warn!(error = %e, "maintenance workflow not started");
+    }
 }

@@ -1,8 +1,6 @@
 //! `worker` binary: reads the configuration, connects, runs until SIGTERM/Ctrl-C.
 
 use anyhow::Context;
-use sqlx::mysql::MySqlPoolOptions;
-use std::time::Duration;
 use worker::WorkerDeps;
 use worker::config::WorkerConfig;
 
@@ -16,17 +14,14 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     platform::telemetry::init_telemetry(config.common.log_format, "info,temporalio_sdk_core=warn");
-    let pool = MySqlPoolOptions::new()
-        .max_connections(10)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_lazy(config.common.database_url.expose())
+    let pool = platform::database::pool(config.common.database_url.expose(), 10)
         .context("DATABASE_URL")?;
     let client = platform::temporal::connect(&config.common.temporal, "worker").await?;
     let runtime = worker::runtime(Some(config.metrics_addr))?;
     worker::run(
         &config,
         &runtime,
-        WorkerDeps { client, pool },
+        WorkerDeps::new(client, pool),
         shutdown_signal(),
     )
     .await

@@ -83,6 +83,11 @@ pub struct AdoptedMakeup {
     pub booked: crate::makeup::MakeupBooked,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// The answers the parent gave when joining (M3, M4), applied to the won seat.
+    #[serde(default)]
+    pub accept_shorter: bool,
+    #[serde(default)]
+    pub use_compensation: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +103,11 @@ pub enum ClaimOutcome {
     NoSeat,
     /// The entry is no longer waiting (left, expired, or the child got a seat otherwise).
     NotActive,
+    /// The entry waits for this seat as a makeup, and the makeup rules refuse it (M3 time
+    /// clash, M4 not enough credit for a longer class): nothing was booked.
+    Refused {
+        refusal: crate::makeup::MakeupRefusal,
+    },
 }
 
 activity_contract!(
@@ -277,4 +287,27 @@ activity_contract!(
     /// M6: the remaining minutes expire (ledger `expired`, never deleted); returns them.
     ExpireCredit = "credit.expire",
     i64 => u32
+);
+
+/// What the housekeeping step found and fixed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReapReport {
+    /// Open offers whose run had ended (failed, terminated from the UI, timed out): closed as
+    /// `failed`, their seats given back, their entries waiting again.
+    pub closed_offers: Vec<String>,
+}
+
+activity_contract!(
+    /// Finds open offers (`waitlist_flow` in broadcast/hold) older than the given seconds whose
+    /// workflow no longer runs and gives their seats back. Asks Temporal for each candidate.
+    ReapOffers = "offer.reap",
+    u32 => ReapReport
+);
+
+activity_contract!(
+    /// W4 `position_changed`, coalesced: every active entry whose position improved since its
+    /// parent was last told gets one message with the new position (never for a move down).
+    /// Returns the WeChat deliveries due.
+    NotifyPositions = "waitlist.notify_positions",
+    () => Vec<String>
 );

@@ -2,37 +2,20 @@
 //! when minutes remain, then expires what is left at its expiry (recorded in the ledger).
 
 use crate::activities::{ExpireCredit, RemindCredit};
+use crate::clock::now;
 use crate::delivery::deliver_all;
 use crate::makeup::{CreditState, CreditTiming};
+use crate::options;
 use crate::rules::time::until;
 use crate::search_attributes::{CREDIT_STATE, PROFILE_ID};
-use chrono::{DateTime, Utc};
-use std::time::Duration;
-use temporalio_common::RetryPolicy;
 use temporalio_macros::{workflow, workflow_methods};
-use temporalio_sdk::{ActivityOptions, WorkflowContext, WorkflowContextView, WorkflowResult};
+use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
 #[workflow]
 #[derive(Default)]
 pub struct CompensationCreditWorkflow {
     state: CreditState,
     expired_minutes: u32,
-}
-
-fn options() -> ActivityOptions {
-    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(30))
-        .retry_policy(
-            RetryPolicy::builder()
-                .initial_interval(Duration::from_millis(500))
-                .backoff_coefficient(2.0)
-                .maximum_interval(Duration::from_secs(60))
-                .build(),
-        )
-        .build()
-}
-
-fn now<W>(ctx: &WorkflowContext<W>) -> DateTime<Utc> {
-    ctx.workflow_time().map(Into::into).unwrap_or_else(Utc::now)
 }
 
 fn set_state(ctx: &WorkflowContext<CompensationCreditWorkflow>, state: CreditState) {
@@ -51,19 +34,31 @@ impl CompensationCreditWorkflow {
             ctx.timer(to_reminder).await;
         }
         if now(ctx) < credit.expires_at {
-            let wechat = ctx
-                .execute_activity(RemindCredit, credit.credit_id, options())
-                .await?;
-            deliver_all(ctx, wechat).await;
-            set_state(ctx, CreditState::Reminded);
+            // A reminder that fails for good is skipped: the expiry still comes.
+            if let Ok(wechat) = ctx
+                .execute_activity(RemindCredit, credit.credit_id, options::db_patient())
+                .await
+            {
+                deliver_all(ctx, wechat).await;
+                set_state(ctx, CreditState::Reminded);
+            }
         }
         let to_expiry = until(now(ctx), credit.expires_at);
         if !to_expiry.is_zero() {
             ctx.timer(to_expiry).await;
         }
-        let expired = ctx
-            .execute_activity(ExpireCredit, credit.credit_id, options())
-            .await?;
+        let expired = match ctx
+            .execute_activity(ExpireCredit, credit.credit_id, options::db_patient())
+            .await
+        {
+            Ok(minutes) => minutes,
+            Err(e) => {
+                // The minutes stay unspendable (past expiry) but unrecorded: ops find the run
+                // by CreditState = failed and retry it (docs/runbook.md).
+                set_state(ctx, CreditState::Failed);
+                return Err(e.into());
+            }
+        };
         ctx.state_mut(|s| s.expired_minutes = expired);
         set_state(
             ctx,

@@ -4,15 +4,18 @@
 
 pub mod activities;
 pub mod camp;
+pub mod clock;
 pub mod compensation_credit;
 pub mod delivery;
 pub mod ids;
+pub mod maintenance;
 pub mod makeup;
 pub mod makeup_booking;
 pub mod notice;
 pub mod offer;
 pub mod payment;
 pub mod refund;
+pub mod options;
 pub mod rules;
 pub mod search_attributes;
 pub mod settings;
@@ -22,6 +25,7 @@ pub mod waitlist_offer;
 pub use camp::CampWorkflow;
 pub use compensation_credit::CompensationCreditWorkflow;
 pub use ids::SessionKey;
+pub use maintenance::{MaintenanceInput, MaintenanceWorkflow};
 pub use makeup_booking::MakeupBookingWorkflow;
 pub use payment::PaymentWorkflow;
 pub use refund::RefundWorkflow;

@@ -1,7 +1,8 @@
 //! The shared vocabulary of offers: what released a seat, what the release did, the phases an
 //! offer goes through and the verdicts a parent gets (design O1–O8).
 
-use crate::ids::SessionKey;
+use crate::ids::{SessionKey, WorkflowIds};
+use crate::makeup::MakeupRefusal;
 use crate::settings::ClassSettings;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -43,9 +44,11 @@ impl Release {
     }
 }
 
-/// `waitlist-offer/{session}/{release}` (design §3).
-pub fn offer_workflow_id(session: SessionKey, release: &Release) -> String {
-    format!("waitlist-offer/{session}/{}", release.key())
+impl WorkflowIds {
+    /// `waitlist-offer/{instance}/{session}/{release}` (design §3).
+    pub fn offer_for(&self, session: SessionKey, release: &Release) -> String {
+        self.offer(session, &release.key())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +58,9 @@ pub struct OfferInput {
     /// The ★ settings in force when the seat was released.
     pub settings: ClassSettings,
     pub starts_at: DateTime<Utc>,
+    /// The ids of this database (for the makeup workflow a won seat starts).
+    #[serde(default)]
+    pub ids: WorkflowIds,
 }
 
 /// Why a release did nothing.
@@ -69,6 +75,31 @@ pub enum ReleaseRefusal {
     VersionChanged,
     /// The new capacity is below the booked seats.
     BelowBooked,
+    /// The booking is a makeup's seat: only the makeup's own cancel releases it (M5).
+    MakeupSeat,
+    /// The release step failed for good (the database did not answer): nothing changed.
+    Unavailable,
+}
+
+/// Why seats were released but no offer was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoOfferReason {
+    /// The release left the session full (it was over capacity).
+    NoFreeSeat,
+    /// O1: a release at or after the cutoff makes no offer.
+    Cutoff,
+    /// Nobody is waiting.
+    QueueEmpty,
+}
+
+/// What a release came to, as one type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseResult<'a> {
+    Refused(ReleaseRefusal),
+    /// Seats freed, no offer (the seats are simply free).
+    NoOffer(NoOfferReason),
+    Offered(&'a OfferOpened),
 }
 
 /// The offer a release opened (broadcast round 1 already recorded).
@@ -90,11 +121,35 @@ pub struct ReleaseOutcome {
     pub seats: u32,
     pub pending_makeup_id: Option<i64>,
     pub offer: Option<OfferOpened>,
-    /// Set when seats were released but no offer was made: `cutoff` or `queue_empty`.
-    pub no_offer_reason: Option<String>,
+    /// Set when seats were released but no offer was made.
+    pub no_offer_reason: Option<NoOfferReason>,
     /// Round-1 notifications waiting for WeChat delivery.
     #[serde(default)]
     pub wechat: Vec<String>,
+}
+
+impl ReleaseOutcome {
+    /// The outcome as one closed type (the fields stay as they are on the wire, so recorded
+    /// histories still decode).
+    pub fn result(&self) -> ReleaseResult<'_> {
+        match (&self.refusal, &self.offer, self.no_offer_reason) {
+            (Some(r), _, _) => ReleaseResult::Refused(*r),
+            (None, Some(o), _) => ReleaseResult::Offered(o),
+            (None, None, reason) => {
+                ReleaseResult::NoOffer(reason.unwrap_or(NoOfferReason::QueueEmpty))
+            }
+        }
+    }
+
+    /// The phase an offer that never opened ends in.
+    pub fn closed_phase(&self) -> Option<OfferPhase> {
+        match self.result() {
+            ReleaseResult::Refused(_) => Some(OfferPhase::NothingReleased),
+            ReleaseResult::NoOffer(NoOfferReason::Cutoff) => Some(OfferPhase::Cutoff),
+            ReleaseResult::NoOffer(_) => Some(OfferPhase::Exhausted),
+            ReleaseResult::Offered(_) => None,
+        }
+    }
 }
 
 /// Phase of an offer; also the `OfferPhase` search attribute and `waitlist_flow.phase`.
@@ -110,6 +165,8 @@ pub enum OfferPhase {
     Cutoff,
     /// The release itself was refused: no seat, no offer.
     NothingReleased,
+    /// A step failed for good (or the run was terminated): the seats went back.
+    Failed,
 }
 
 impl OfferPhase {
@@ -122,11 +179,28 @@ impl OfferPhase {
             Self::Exhausted => "exhausted",
             Self::Cutoff => "cutoff",
             Self::NothingReleased => "nothing_released",
+            Self::Failed => "failed",
         }
     }
 
     pub fn is_open(self) -> bool {
         matches!(self, Self::Broadcast | Self::Hold)
+    }
+
+    /// The stored `waitlist_flow.phase` (a flow row exists for every phase but these).
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Releasing,
+            Self::Broadcast,
+            Self::Hold,
+            Self::Won,
+            Self::Exhausted,
+            Self::Cutoff,
+            Self::NothingReleased,
+            Self::Failed,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
     }
 }
 
@@ -172,6 +246,73 @@ pub enum Verdict {
     },
     /// This entry was not part of this offer (joined after it, or not the holder).
     NotOffered,
+    /// The seat could not be booked as the makeup the entry waits for (M3/M4): a time clash,
+    /// or not enough credit for a longer class. The seat stays with the offer.
+    MakeupRefused {
+        refusal: MakeupRefusal,
+    },
+    /// The claim failed for good (the database did not answer): try again.
+    Unavailable,
+}
+
+/// Why the `respond` validator refuses an update before it reaches the run's history (a
+/// refused update leaves nothing there and does not count towards Temporal's limits). Its
+/// `Display` is the stable code the caller reads back with `FromStr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RespondRejection {
+    /// The seat went to someone.
+    Taken,
+    /// The offer moved on (deadline, hold in turn, cutoff).
+    Expired,
+    /// This entry is not part of this offer now.
+    NotOffered,
+    /// This entry declined this offer (O7).
+    Declined,
+    /// The entry answered too often (a limit per entry and offer).
+    TooMany,
+    /// Not a valid entry id.
+    Invalid,
+}
+
+impl RespondRejection {
+    const ALL: [Self; 6] = [
+        Self::Taken,
+        Self::Expired,
+        Self::NotOffered,
+        Self::Declined,
+        Self::TooMany,
+        Self::Invalid,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Taken => "taken",
+            Self::Expired => "expired",
+            Self::NotOffered => "not_offered",
+            Self::Declined => "declined",
+            Self::TooMany => "too_many",
+            Self::Invalid => "invalid",
+        }
+    }
+}
+
+impl std::fmt::Display for RespondRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for RespondRejection {}
+
+impl std::str::FromStr for RespondRejection {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.code() == s.trim())
+            .ok_or(())
+    }
 }
 
 /// What the `status` query answers.
@@ -180,7 +321,11 @@ pub struct OfferStatus {
     pub phase: OfferPhase,
     pub seats_open: u32,
     pub deadline: Option<DateTime<Utc>>,
+    /// The first of `holders` (kept for older readers).
     pub holder: Option<i64>,
+    /// Entries the seats are held for now (O5: as many as there are open seats).
+    #[serde(default)]
+    pub holders: Vec<i64>,
     pub winners: Vec<i64>,
     pub notified: usize,
 }

@@ -8,10 +8,8 @@ use crate::rules::time::until;
 use crate::search_attributes::{CUTOFF_STATE, SESSION_KEY};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
-use temporalio_common::RetryPolicy;
 use temporalio_macros::{workflow, workflow_methods};
-use temporalio_sdk::{ActivityOptions, WorkflowContext, WorkflowContextView, WorkflowResult};
+use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
 pub const WORKFLOW_TYPE: &str = "WaitlistCutoffWorkflow";
 
@@ -53,18 +51,6 @@ pub struct WaitlistCutoffWorkflow {
     state: CutoffState,
 }
 
-fn db_activity_options() -> ActivityOptions {
-    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(30))
-        .retry_policy(
-            RetryPolicy::builder()
-                .initial_interval(Duration::from_millis(500))
-                .backoff_coefficient(2.0)
-                .maximum_interval(Duration::from_secs(60))
-                .build(),
-        )
-        .build()
-}
-
 #[workflow_methods]
 impl WaitlistCutoffWorkflow {
     #[run(name = "WaitlistCutoffWorkflow")]
@@ -77,11 +63,7 @@ impl WaitlistCutoffWorkflow {
             SESSION_KEY.value_set(input.session.to_string()),
             CUTOFF_STATE.value_set(CutoffState::Waiting.as_str().into()),
         ]);
-        let now: DateTime<Utc> = ctx
-            .workflow_time()
-            .map(Into::into)
-            .unwrap_or_else(|| input.cutoff_at);
-        let wait = until(now, input.cutoff_at);
+        let wait = until(crate::clock::now(ctx), input.cutoff_at);
         if !wait.is_zero() {
             ctx.timer(wait).await;
         }
@@ -91,7 +73,11 @@ impl WaitlistCutoffWorkflow {
             CUTOFF_STATE.value_set(CutoffState::Expiring.as_str().into())
         ]);
         let expiry: CutoffExpiry = ctx
-            .execute_activity(ExpireWaitlistAtCutoff, input.session, db_activity_options())
+            .execute_activity(
+                ExpireWaitlistAtCutoff,
+                input.session,
+                crate::options::db_patient(),
+            )
             .await?;
         crate::delivery::deliver_all(ctx, expiry.wechat).await;
         let expired_entries = expiry.expired_entries;

@@ -1,80 +1,90 @@
-//! SQL of the offer activities: flows, seat claims, holds. Every function runs inside the
-//! caller's transaction, after the session row is locked.
+//! SQL of the offer activities: flows (`waitlist_flow`), holds in turn (`offer_hold`), the
+//! booking a release frees, responses. Every function runs inside the caller's transaction,
+//! after the session row is locked.
 
+use crate::error::{Result, inserted_id, u32_of};
 use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
 use workflows::SessionKey;
-
-/// The locked session: seats and start.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LockedSession {
-    pub capacity_override: Option<i32>,
-    pub capacity_version: i32,
-    pub course_capacity: i32,
-    pub starts_at: DateTime<Utc>,
-}
-
-impl LockedSession {
-    pub fn capacity(&self) -> u32 {
-        u32::try_from(self.capacity_override.unwrap_or(self.course_capacity)).unwrap_or(0)
-    }
-}
-
-pub async fn lock_session(
-    conn: &mut MySqlConnection,
-    key: SessionKey,
-) -> Result<Option<LockedSession>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.capacity_override, s.capacity_version, c.capacity AS course_capacity, s.starts_at
-           FROM class_session s
-           JOIN course_schedule cs ON cs.id = s.course_schedule_id
-           JOIN course c ON c.id = cs.course_id
-          WHERE s.course_schedule_id = ? AND s.booking_date = ? FOR UPDATE",
-    )
-    .bind(key.course_schedule_id)
-    .bind(key.booking_date)
-    .fetch_optional(conn)
-    .await
-}
-
-pub async fn booked_count(conn: &mut MySqlConnection, key: SessionKey) -> Result<u32, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM booking WHERE course_schedule_id = ? AND booking_date = ? AND status = 'booked'",
-    )
-    .bind(key.course_schedule_id)
-    .bind(key.booking_date)
-    .fetch_one(conn)
-    .await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
-}
-
-/// Seats open offers of the session still hold for the queue.
-pub async fn reserved_seats(
-    conn: &mut MySqlConnection,
-    key: SessionKey,
-) -> Result<u32, sqlx::Error> {
-    let (n,): (Option<i64>,) = sqlx::query_as(
-        "SELECT CAST(SUM(seats_open) AS SIGNED) FROM waitlist_flow
-          WHERE course_schedule_id = ? AND booking_date = ? AND phase IN ('broadcast', 'hold')",
-    )
-    .bind(key.course_schedule_id)
-    .bind(key.booking_date)
-    .fetch_one(conn)
-    .await?;
-    Ok(u32::try_from(n.unwrap_or(0)).unwrap_or(0))
-}
+use workflows::offer::{OfferPhase, ReleaseOutcome};
 
 /// The recorded outcome of an earlier attempt of this release, if any.
-pub async fn recorded_outcome(
+pub async fn recorded_release(
     conn: &mut MySqlConnection,
     workflow_id: &str,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<ReleaseOutcome>> {
     let row: Option<(Option<String>,)> =
         sqlx::query_as("SELECT flow_data FROM waitlist_flow WHERE workflow_id = ?")
             .bind(workflow_id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.and_then(|r| r.0))
+    Ok(row
+        .and_then(|r| r.0)
+        .map(|json| serde_json::from_str(&json))
+        .transpose()?)
+}
+
+/// What a booking is to a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingToRelease {
+    /// Holds a seat in the session: can be released.
+    Booked,
+    /// Already cancelled, on leave, or not of this session.
+    NotBooked,
+    /// The seat of a confirmed makeup: only the makeup's own cancel releases it (M5).
+    MakeupSeat,
+}
+
+pub async fn booking_to_release(
+    conn: &mut MySqlConnection,
+    session: SessionKey,
+    booking_id: i64,
+) -> Result<BookingToRelease> {
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT CAST(b.status AS CHAR),
+                (SELECT mb.id FROM makeup_booking mb WHERE mb.booking_id = b.id AND mb.status = 'confirmed' LIMIT 1)
+           FROM booking b WHERE b.id = ? AND b.course_schedule_id = ? AND b.booking_date = ? FOR UPDATE",
+    )
+    .bind(booking_id)
+    .bind(session.course_schedule_id)
+    .bind(session.booking_date)
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some((status, _)) if status != "booked" => BookingToRelease::NotBooked,
+        Some((_, Some(_))) => BookingToRelease::MakeupSeat,
+        Some((_, None)) => BookingToRelease::Booked,
+        None => BookingToRelease::NotBooked,
+    })
+}
+
+/// Frees the booking's seat: `booked` → `cancelled`/`leave`.
+pub async fn release_booking(
+    conn: &mut MySqlConnection,
+    booking_id: i64,
+    leave: bool,
+) -> Result<()> {
+    sqlx::query("UPDATE booking SET status = ? WHERE id = ? AND status = 'booked'")
+        .bind(if leave { "leave" } else { "cancelled" })
+        .bind(booking_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// M1: the pending makeup a leave creates, remembering the original course.
+pub async fn open_pending_makeup(conn: &mut MySqlConnection, booking_id: i64) -> Result<i64> {
+    let result = sqlx::query(
+        "INSERT INTO pending_makeup (profile_id, original_booking_id, course_id, course_type, level, duration_minutes, price_cents)
+         SELECT b.profile_id, b.id, c.id, c.course_type, c.level, c.duration_minutes, c.price_cents
+           FROM booking b JOIN course_schedule cs ON cs.id = b.course_schedule_id JOIN course c ON c.id = cs.course_id
+          WHERE b.id = ?
+         ON DUPLICATE KEY UPDATE pending_makeup.id = LAST_INSERT_ID(pending_makeup.id)",
+    )
+    .bind(booking_id)
+    .execute(conn)
+    .await?;
+    inserted_id(&result)
 }
 
 pub struct NewFlow<'a> {
@@ -83,15 +93,15 @@ pub struct NewFlow<'a> {
     pub release_reason: &'a str,
     pub seats: u32,
     pub seats_open: u32,
-    pub phase: &'a str,
+    pub phase: OfferPhase,
     pub started_at: DateTime<Utc>,
     pub deadline: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub expiration_reason: Option<&'a str>,
-    pub flow_data: String,
+    pub outcome: &'a ReleaseOutcome,
 }
 
-pub async fn insert_flow(conn: &mut MySqlConnection, f: &NewFlow<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert_flow(conn: &mut MySqlConnection, f: &NewFlow<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO waitlist_flow (workflow_id, course_schedule_id, booking_date, release_reason, seats, seats_open,
                                     phase, flow_start_time, response_deadline, flow_completion_time, expiration_reason, flow_data)
@@ -103,22 +113,19 @@ pub async fn insert_flow(conn: &mut MySqlConnection, f: &NewFlow<'_>) -> Result<
     .bind(f.release_reason)
     .bind(f.seats)
     .bind(f.seats_open)
-    .bind(f.phase)
+    .bind(f.phase.as_str())
     .bind(f.started_at)
     .bind(f.deadline)
     .bind(f.completed_at)
     .bind(f.expiration_reason)
-    .bind(&f.flow_data)
+    .bind(serde_json::to_string(f.outcome)?)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Active entries (waiting or notified) of the session in queue order.
-pub async fn active_entry_ids(
-    conn: &mut MySqlConnection,
-    key: SessionKey,
-) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn active_entry_ids(conn: &mut MySqlConnection, key: SessionKey) -> Result<Vec<i64>> {
     let rows: Vec<(i64,)> = sqlx::query_as(
         "SELECT id FROM waitlist WHERE course_schedule_id = ? AND booking_date = ?
             AND status IN ('waiting', 'notified') ORDER BY id",
@@ -130,11 +137,33 @@ pub async fn active_entry_ids(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// The first active entry in queue order that is neither excluded nor held by any offer.
+pub async fn next_to_hold(
+    conn: &mut MySqlConnection,
+    key: SessionKey,
+    exclude: &[i64],
+) -> Result<Option<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT w.id FROM waitlist w
+          WHERE w.course_schedule_id = ? AND w.booking_date = ? AND w.status IN ('waiting', 'notified')
+            AND NOT EXISTS (SELECT 1 FROM offer_hold h WHERE h.waitlist_id = w.id AND h.ended_at IS NULL)
+          ORDER BY w.id",
+    )
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| r.0)
+        .find(|id| !exclude.contains(id)))
+}
+
 pub async fn mark_notified(
     conn: &mut MySqlConnection,
     ids: &[i64],
     at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
     for id in ids {
         sqlx::query(
             "UPDATE waitlist SET status = 'notified', last_notified_at = ? WHERE id = ? AND status IN ('waiting', 'notified')",
@@ -147,26 +176,64 @@ pub async fn mark_notified(
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct FlowRow {
-    pub phase: String,
-    pub seats_open: i32,
-    pub holder_waitlist_id: Option<i64>,
-    pub hold_round: i32,
-    pub response_deadline: Option<DateTime<Utc>>,
+    pub phase: OfferPhase,
+    pub seats_open: u32,
 }
 
-pub async fn lock_flow(
-    conn: &mut MySqlConnection,
-    workflow_id: &str,
-) -> Result<Option<FlowRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT CAST(phase AS CHAR) AS phase, seats_open, holder_waitlist_id, hold_round, response_deadline
-           FROM waitlist_flow WHERE workflow_id = ? FOR UPDATE",
+impl FlowRow {
+    /// The offer still gives seats away.
+    pub fn open_with_seats(&self) -> bool {
+        self.phase.is_open() && self.seats_open > 0
+    }
+}
+
+pub async fn lock_flow(conn: &mut MySqlConnection, workflow_id: &str) -> Result<Option<FlowRow>> {
+    let row: Option<(String, i32)> = sqlx::query_as(
+        "SELECT CAST(phase AS CHAR), seats_open FROM waitlist_flow WHERE workflow_id = ? FOR UPDATE",
     )
     .bind(workflow_id)
     .fetch_optional(conn)
-    .await
+    .await?;
+    row.map(|(phase, seats_open)| {
+        Ok(FlowRow {
+            phase: OfferPhase::parse(&phase)
+                .ok_or_else(|| crate::error::Failure::Data(format!("flow phase {phase:?}")))?,
+            seats_open: u32_of("seats_open", seats_open)?,
+        })
+    })
+    .transpose()
+}
+
+/// A seat of the flow was won by `waitlist_id`.
+pub async fn seat_won(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    waitlist_id: i64,
+) -> Result<u32> {
+    sqlx::query(
+        "UPDATE waitlist_flow SET seats_open = seats_open - 1, winner_waitlist_id = ? WHERE workflow_id = ? AND seats_open > 0",
+    )
+    .bind(waitlist_id)
+    .bind(workflow_id)
+    .execute(&mut *conn)
+    .await?;
+    let (left,): (i32,) =
+        sqlx::query_as("SELECT seats_open FROM waitlist_flow WHERE workflow_id = ?")
+            .bind(workflow_id)
+            .fetch_one(conn)
+            .await?;
+    u32_of("seats_open", left)
+}
+
+/// Nothing is left to give (ops lowered the capacity under the offer).
+pub async fn no_seats_left(conn: &mut MySqlConnection, workflow_id: &str) -> Result<()> {
+    sqlx::query("UPDATE waitlist_flow SET seats_open = 0 WHERE workflow_id = ?")
+        .bind(workflow_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -177,20 +244,200 @@ pub struct EntryState {
     pub course_schedule_id: i64,
     pub booking_date: chrono::NaiveDate,
     pub pending_makeup_id: Option<i64>,
+    pub accept_shorter: bool,
+    pub use_compensation: bool,
 }
 
-pub async fn lock_entry(
-    conn: &mut MySqlConnection,
-    id: i64,
-) -> Result<Option<EntryState>, sqlx::Error> {
-    sqlx::query_as(
+impl EntryState {
+    pub fn session(&self) -> SessionKey {
+        SessionKey::new(self.course_schedule_id, self.booking_date)
+    }
+
+    pub fn is_active(&self) -> bool {
+        matches!(self.status.as_str(), "waiting" | "notified")
+    }
+}
+
+pub async fn lock_entry(conn: &mut MySqlConnection, id: i64) -> Result<Option<EntryState>> {
+    Ok(sqlx::query_as(
         "SELECT CAST(status AS CHAR) AS status, profile_id, booking_id, course_schedule_id, booking_date,
-                pending_makeup_id
+                pending_makeup_id, accept_shorter, use_compensation
            FROM waitlist WHERE id = ? FOR UPDATE",
     )
     .bind(id)
     .fetch_optional(conn)
-    .await
+    .await?)
+}
+
+/// O4: the entry got its seat.
+pub async fn confirm_entry(
+    conn: &mut MySqlConnection,
+    waitlist_id: i64,
+    booking_id: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE waitlist SET status = 'confirmed', booking_id = ?, confirmed_at = ?, ended_at = ? WHERE id = ?",
+    )
+    .bind(booking_id)
+    .bind(at)
+    .bind(at)
+    .bind(waitlist_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A booking for a won seat (`source` waitlist or makeup); `None` when the child already has
+/// a seat in this session (the unique key).
+pub async fn insert_booking(
+    conn: &mut MySqlConnection,
+    profile_id: i64,
+    session: SessionKey,
+    source: &str,
+) -> Result<Option<i64>> {
+    let inserted = sqlx::query(
+        "INSERT INTO booking (profile_id, course_schedule_id, booking_date, status, source) VALUES (?, ?, ?, 'booked', ?)",
+    )
+    .bind(profile_id)
+    .bind(session.course_schedule_id)
+    .bind(session.booking_date)
+    .bind(source)
+    .execute(conn)
+    .await;
+    match inserted {
+        Ok(r) => Ok(Some(inserted_id(&r)?)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// O5: the seat is held for `waitlist_id` in `round` until `deadline`.
+pub async fn start_hold(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    waitlist_id: i64,
+    round: u32,
+    deadline: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO offer_hold (workflow_id, waitlist_id, hold_round, deadline, started_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(workflow_id)
+    .bind(waitlist_id)
+    .bind(round)
+    .bind(deadline)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE waitlist_flow SET phase = 'hold', holder_waitlist_id = ?, hold_round = ?, response_deadline = ?
+          WHERE workflow_id = ?",
+    )
+    .bind(waitlist_id)
+    .bind(round)
+    .bind(deadline)
+    .bind(workflow_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Why a hold ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldEnd {
+    Confirmed,
+    Declined,
+    Lapsed,
+    Left,
+    Closed,
+}
+
+impl HoldEnd {
+    fn as_str(self) -> &'static str {
+        match self {
+            HoldEnd::Confirmed => "confirmed",
+            HoldEnd::Declined => "declined",
+            HoldEnd::Lapsed => "lapsed",
+            HoldEnd::Left => "left",
+            HoldEnd::Closed => "closed",
+        }
+    }
+}
+
+/// Ends the active hold of `waitlist_id` by this offer (if any).
+pub async fn end_hold(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    waitlist_id: i64,
+    end: HoldEnd,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE offer_hold SET ended_at = ?, outcome = ? WHERE workflow_id = ? AND waitlist_id = ? AND ended_at IS NULL",
+    )
+    .bind(at)
+    .bind(end.as_str())
+    .bind(workflow_id)
+    .bind(waitlist_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends the offer in `waitlist_flow`; seats it still held go back to the session's free seats,
+/// and its holds end.
+pub async fn close_flow(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    phase: OfferPhase,
+    reason: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE waitlist_flow SET phase = ?, seats_open = 0, holder_waitlist_id = NULL,
+                flow_completion_time = COALESCE(flow_completion_time, ?), expiration_reason = ?
+          WHERE workflow_id = ?",
+    )
+    .bind(phase.as_str())
+    .bind(at)
+    .bind(reason)
+    .bind(workflow_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE offer_hold SET ended_at = ?, outcome = 'closed' WHERE workflow_id = ? AND ended_at IS NULL",
+    )
+    .bind(at)
+    .bind(workflow_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE waitlist_notification SET status = 'expired'
+          WHERE offer_workflow_id = ? AND status = 'sent' AND notification_type IN ('spot_available', 'hold_for_you')",
+    )
+    .bind(workflow_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Entries are `notified` only while an offer of their session is open.
+pub async fn settle_notified(conn: &mut MySqlConnection, key: SessionKey) -> Result<()> {
+    sqlx::query(
+        "UPDATE waitlist SET status = 'waiting'
+          WHERE course_schedule_id = ? AND booking_date = ? AND status = 'notified'
+            AND NOT EXISTS (SELECT 1 FROM waitlist_flow f WHERE f.course_schedule_id = ? AND f.booking_date = ?
+                               AND f.phase IN ('broadcast', 'hold'))",
+    )
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Records a parent's response on their latest notification of this offer.
@@ -201,7 +448,7 @@ pub async fn record_response(
     action: &str,
     at: DateTime<Utc>,
     grace_until: Option<DateTime<Utc>>,
-) -> Result<(), sqlx::Error> {
+) -> Result<()> {
     sqlx::query(
         "UPDATE waitlist_notification SET response = ?, response_time = ?, status = 'responded',
                 grace_until = COALESCE(?, grace_until)
@@ -217,4 +464,39 @@ pub async fn record_response(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The hold-for-you notice of a lapsed hold is over.
+pub async fn expire_hold_notice(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    waitlist_id: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE waitlist_notification SET status = 'expired'
+          WHERE offer_workflow_id = ? AND waitlist_id = ? AND notification_type = 'hold_for_you' AND status = 'sent'",
+    )
+    .bind(workflow_id)
+    .bind(waitlist_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Open offers older than `started_before`: candidates for the maintenance job's check.
+pub async fn open_flows_started_before(
+    pool: &sqlx::MySqlPool,
+    started_before: DateTime<Utc>,
+) -> Result<Vec<(String, SessionKey)>> {
+    let rows: Vec<(String, i64, chrono::NaiveDate)> = sqlx::query_as(
+        "SELECT workflow_id, course_schedule_id, booking_date FROM waitlist_flow
+          WHERE phase IN ('broadcast', 'hold') AND flow_start_time < ? ORDER BY id LIMIT 500",
+    )
+    .bind(started_before)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, s, d)| (id, SessionKey::new(s, d)))
+        .collect())
 }

@@ -1,13 +1,12 @@
-//! Recording and delivering offer notices to many entries at once: one `waitlist_notification`
-//! row (O8) and one in-app message (N2) per entry, both idempotent per (offer, entry, round,
-//! type). WeChat delivery joins here with the WeChat issue.
+//! Offer notices to many entries at once: one `waitlist_notification` row (O8) and one in-app
+//! message (N2) per entry, both idempotent per (offer, entry, round, type).
 
-use crate::db::notifications::{NewNotification, insert_once};
 use crate::db::sessions::session_info;
-use crate::notify::drafts::WechatDrafts;
-use crate::notify::templates::{Facts, Lang, NoticeType, render};
+use crate::error::{Result, u32_of};
+use crate::notify::inbox::{Letter, Notices};
+use crate::notify::pages;
+use crate::notify::templates::{Facts, NoticeType};
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use sqlx::MySqlConnection;
 use workflows::SessionKey;
 use workflows::activities::NoticeOutcome;
@@ -29,20 +28,33 @@ pub struct Notice<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// The facts of a session every message names: its course, start and place.
+pub async fn session_facts(conn: &mut MySqlConnection, session: SessionKey) -> Result<Facts> {
+    let info = session_info(conn, session).await?;
+    Ok(Facts {
+        course_name: info
+            .as_ref()
+            .map(|i| i.course_name.clone())
+            .unwrap_or_default(),
+        starts_at: info.as_ref().map(|i| i.starts_at),
+        location: info.map(|i| i.location),
+        ..Default::default()
+    })
+}
+
 /// Writes the notice for each entry: how many in-app messages were new, and the dedupe keys
 /// of those to deliver over WeChat.
 pub async fn notify(
     conn: &mut MySqlConnection,
-    tz: Tz,
-    drafts: &WechatDrafts,
+    notices: &Notices,
     n: &Notice<'_>,
     entry_ids: &[i64],
-) -> Result<NoticeOutcome, sqlx::Error> {
+) -> Result<NoticeOutcome> {
     let mut outcome = NoticeOutcome::default();
     if entry_ids.is_empty() {
         return Ok(outcome);
     }
-    let info = session_info(&mut *conn, n.session).await?;
+    let base = session_facts(&mut *conn, n.session).await?;
     for id in entry_ids {
         let recipient: Option<Recipient> = sqlx::query_as(
             "SELECT w.id, w.profile_id, p.user_id,
@@ -57,18 +69,31 @@ pub async fn notify(
         .await?;
         let Some(r) = recipient else { continue };
         let facts = Facts {
-            course_name: info
-                .as_ref()
-                .map(|i| i.course_name.clone())
-                .unwrap_or_default(),
-            starts_at: info.as_ref().map(|i| i.starts_at),
             deadline: n.deadline,
-            position: r.position.and_then(|p| u32::try_from(p).ok()),
-            minutes: None,
+            position: r.position.map(|p| u32_of("position", p)).transpose()?,
+            ..base.clone()
         };
-        let text = render(n.kind, Lang::ZhCn, tz, &facts);
-        let page = format!("pages/waitlist/offer/index?id={}", r.id);
-        let wechat = drafts.draft(n.kind, &facts, tz, &page);
+        let sent = notices
+            .send(
+                &mut *conn,
+                Letter {
+                    user_id: r.user_id,
+                    profile_id: Some(r.profile_id),
+                    kind: n.kind,
+                    facts: &facts,
+                    page: pages::offer(r.id),
+                    data: serde_json::json!({
+                        "waitlist_id": r.id,
+                        "offer_workflow_id": n.workflow_id,
+                        "round": n.round,
+                        "deadline": n.deadline,
+                        "course_schedule_id": n.session.course_schedule_id,
+                        "booking_date": n.session.booking_date,
+                    }),
+                    dedupe_key: format!("{}/{}/{}/{}", n.kind.code(), n.workflow_id, n.round, r.id),
+                },
+            )
+            .await?;
         sqlx::query(
             "INSERT INTO waitlist_notification (waitlist_id, offer_workflow_id, notification_type, notification_round,
                                                 sent_time, response_deadline, status, message_content)
@@ -81,33 +106,13 @@ pub async fn notify(
         .bind(n.round)
         .bind(n.at)
         .bind(n.deadline)
-        .bind(&text.body)
+        .bind(&sent.body)
         .execute(&mut *conn)
         .await?;
-        let message = NewNotification {
-            user_id: r.user_id,
-            profile_id: Some(r.profile_id),
-            kind: n.kind.code(),
-            title: text.title,
-            body: text.body,
-            data: serde_json::json!({
-                "waitlist_id": r.id,
-                "offer_workflow_id": n.workflow_id,
-                "round": n.round,
-                "deadline": n.deadline,
-                "course_schedule_id": n.session.course_schedule_id,
-                "booking_date": n.session.booking_date,
-                "page": page,
-            }),
-            dedupe_key: format!("{}/{}/{}/{}", n.kind.code(), n.workflow_id, n.round, r.id),
-            wechat,
-        };
-        if insert_once(&mut *conn, &message).await? {
+        if sent.new {
             outcome.written += 1;
         }
-        if message.wechat.is_some() {
-            outcome.wechat.push(message.dedupe_key);
-        }
+        outcome.wechat.extend(sent.wechat);
     }
     Ok(outcome)
 }

@@ -12,7 +12,12 @@ pub enum Lang {
 
 pub use workflows::notice::NoticeType;
 
-/// What a message may mention.
+/// What a message may mention. Which fields a notification type must fill is
+/// `wechat::layout::Fact::provided_by` (docs/wechat-templates.md has the table):
+/// `course_name` and `starts_at` for every type about a class, `deadline` for spot_available,
+/// hold_for_you and compensation_expiring (the credit's expiry), `position` for
+/// position_changed, `minutes` for compensation_expiring, `location` and `child_name` for
+/// makeup_booked and makeup_cancelled.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub course_name: String,
@@ -20,6 +25,41 @@ pub struct Facts {
     pub deadline: Option<DateTime<Utc>>,
     pub position: Option<u32>,
     pub minutes: Option<u32>,
+    /// Where the class is.
+    pub location: Option<String>,
+    /// The child the notification is about.
+    pub child_name: Option<String>,
+}
+
+/// The short status word of a type: WeChat's `phrase` (at most 5 Chinese characters).
+pub fn status_word(kind: NoticeType) -> &'static str {
+    match kind {
+        NoticeType::SpotAvailable => "有空位",
+        NoticeType::SeatTaken => "已被抢占",
+        NoticeType::HoldForYou => "保留中",
+        NoticeType::OfferExpired => "已过期",
+        NoticeType::WaitlistExpired => "未递补",
+        NoticeType::PositionChanged => "位置更新",
+        NoticeType::MakeupBooked => "预约成功",
+        NoticeType::MakeupCancelled => "已取消",
+        NoticeType::CompensationExpiring => "即将过期",
+    }
+}
+
+/// The one-line hint of a type for a subscribe message: WeChat's `thing` (at most 20
+/// characters).
+pub fn wechat_note(kind: NoticeType) -> &'static str {
+    match kind {
+        NoticeType::SpotAvailable => "有名额了，先确认先得",
+        NoticeType::SeatTaken => "名额已被抢占，您仍在候补中",
+        NoticeType::HoldForYou => "名额为您保留，请尽快确认",
+        NoticeType::OfferExpired => "确认已过期，名额已顺位",
+        NoticeType::WaitlistExpired => "候补已截止，未能递补",
+        NoticeType::PositionChanged => "您的候补位置有变化",
+        NoticeType::MakeupBooked => "补课预约成功，请准时上课",
+        NoticeType::MakeupCancelled => "补课已取消，可重新选择补课",
+        NoticeType::CompensationExpiring => "补偿时长即将过期，请尽快使用",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +191,23 @@ mod tests {
             r.body,
             "初级体操（11-25 19:00）有名额了，请在11-25 12:45前确认预约，先到先得。"
         );
+    }
+
+    #[test]
+    fn every_status_word_is_a_phrase_and_every_note_a_thing() {
+        use crate::wechat::keyword::{KeywordType, check};
+        for kind in NoticeType::ALL {
+            assert_eq!(
+                check(KeywordType::Phrase, status_word(kind)),
+                Ok(()),
+                "{kind}"
+            );
+            assert_eq!(
+                check(KeywordType::Thing, wechat_note(kind)),
+                Ok(()),
+                "{kind}"
+            );
+        }
     }
 
     #[test]

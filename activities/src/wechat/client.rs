@@ -169,11 +169,13 @@ impl WechatClient {
         url: Url,
         body: &Value,
     ) -> Result<T, WechatError> {
+        // Errors are reported without their URL: the URL carries the access token, and an
+        // activity's failure is shown in the Temporal UI and the worker log.
         let response = self.http.post(url).json(body).send().await.map_err(|e| {
             WechatError::Transport(if e.is_timeout() {
                 "timeout".into()
             } else {
-                e.to_string()
+                e.without_url().to_string()
             })
         })?;
         let status = response.status();
@@ -183,6 +185,29 @@ impl WechatClient {
         response
             .json::<T>()
             .await
-            .map_err(|e| WechatError::Transport(format!("unreadable reply: {e}")))
+            .map_err(|e| WechatError::Transport(format!("unreadable reply: {}", e.without_url())))
+    }
+}
+
+#[cfg(test)]
+mod leak_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failed_send_never_shows_the_access_token() {
+        let client = WechatClient::new(WechatSettings {
+            // nothing listens on port 9 of loopback (discard)
+            api_base: Url::parse("http://127.0.0.1:9").unwrap(),
+            appid: "wx".into(),
+            secret: "s".into(),
+            timeout: Duration::from_secs(2),
+        });
+        let err = client
+            .send_with("SECRET-TOKEN-123", &json!({}))
+            .await
+            .unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains("SECRET-TOKEN-123"), "{text}");
+        assert!(matches!(err, WechatError::Transport(_)), "{text}");
     }
 }

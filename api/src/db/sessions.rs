@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::{MySqlConnection, MySqlPool};
 use std::collections::HashMap;
 use workflows::SessionKey;
+use workflows::rules::seats::SeatCount;
 
 /// A weekly slot with its course.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -130,6 +131,20 @@ pub async fn booked_count(conn: &mut MySqlConnection, key: SessionKey) -> Result
     .fetch_one(conn)
     .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The seats of a locked session ([`SeatCount`], the one seat rule): booked and held by open
+/// offers, read under the caller's lock.
+pub async fn seat_count(
+    conn: &mut MySqlConnection,
+    key: SessionKey,
+    capacity: u32,
+) -> Result<SeatCount, sqlx::Error> {
+    Ok(SeatCount {
+        capacity,
+        booked: booked_count(&mut *conn, key).await?,
+        held: crate::db::offers::reserved_seats(&mut *conn, key).await?,
+    })
 }
 
 /// Counts per session over a date range: booked seats, active queue entries, overrides.

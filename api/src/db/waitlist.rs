@@ -35,22 +35,33 @@ pub async fn profile_is_waiting(
     Ok(row.is_some())
 }
 
-pub async fn insert(
-    conn: &mut MySqlConnection,
-    profile_id: i64,
-    key: SessionKey,
-    pending_makeup_id: Option<i64>,
-    at: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
+/// A new queue entry; joined from a makeup selection it carries the makeup and the answers
+/// given (M3 shorter accepted, M4 extra from credits).
+pub struct NewEntry {
+    pub profile_id: i64,
+    pub session: SessionKey,
+    pub pending_makeup_id: Option<i64>,
+    pub accept_shorter: bool,
+    pub use_compensation: bool,
+    /// W4: the position the parent is told at join
+    pub position: u32,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut MySqlConnection, e: &NewEntry) -> Result<i64, sqlx::Error> {
     let result = sqlx::query(
-        "INSERT INTO waitlist (profile_id, course_schedule_id, booking_date, status, pending_makeup_id, joined_at)
-         VALUES (?, ?, ?, 'waiting', ?, ?)",
+        "INSERT INTO waitlist (profile_id, course_schedule_id, booking_date, status, pending_makeup_id, joined_at,
+                               accept_shorter, use_compensation, last_told_position)
+         VALUES (?, ?, ?, 'waiting', ?, ?, ?, ?, ?)",
     )
-    .bind(profile_id)
-    .bind(key.course_schedule_id)
-    .bind(key.booking_date)
-    .bind(pending_makeup_id)
-    .bind(at)
+    .bind(e.profile_id)
+    .bind(e.session.course_schedule_id)
+    .bind(e.session.booking_date)
+    .bind(e.pending_makeup_id)
+    .bind(e.at)
+    .bind(e.accept_shorter)
+    .bind(e.use_compensation)
+    .bind(e.position)
     .execute(conn)
     .await?;
     Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
@@ -164,7 +175,13 @@ pub async fn leave(
     ))
     .bind(at)
     .bind(id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    // A hold this entry had ends with it (the offer is told next, and passes the seat on).
+    sqlx::query("UPDATE offer_hold SET ended_at = ?, outcome = 'left' WHERE waitlist_id = ? AND ended_at IS NULL")
+        .bind(at)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(result.rows_affected() == 1)
 }

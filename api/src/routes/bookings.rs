@@ -57,9 +57,10 @@ pub async fn book(
         return Err(already_booked());
     }
     // Seats an open offer holds belong to the waitlist, not to direct bookings.
-    let taken = db::sessions::booked_count(&mut tx, s.key).await?
-        + db::offers::reserved_seats(&mut tx, s.key).await?;
-    if taken >= capacity {
+    if db::sessions::seat_count(&mut tx, s.key, capacity)
+        .await?
+        .is_full()
+    {
         return Err(full());
     }
     let booking_id = db::bookings::insert(&mut tx, req.profile_id, s.key, "direct")
@@ -232,6 +233,8 @@ async fn release(
     .await?;
     match outcome.refusal {
         Some(ReleaseRefusal::Started) => return Err(started()),
+        Some(ReleaseRefusal::MakeupSeat) => return Err(makeup_seat()),
+        Some(ReleaseRefusal::Unavailable) => return Err(ApiError::Unavailable("数据库")),
         Some(_) => return Err(already_released()),
         None => {}
     }

@@ -18,6 +18,17 @@ pub struct Health {
     pub temporal: String,
 }
 
+/// What is wrong with the database, in a word: the driver's own text (addresses, user names,
+/// SQL) never leaves the server.
+fn db_problem(e: &sqlx::Error) -> &'static str {
+    match e {
+        sqlx::Error::PoolTimedOut => "timed out",
+        sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => "not reachable",
+        sqlx::Error::Database(_) => "refused",
+        _ => "error",
+    }
+}
+
 #[utoipa::path(get, path = "/healthz", tag = "ops",
     responses((status = 200, body = Envelope<Health>), (status = 503, body = Envelope<Health>)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Envelope<Health>>) {
@@ -26,7 +37,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Envelop
             .await
         {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
+            Ok(Err(e)) => Err(db_problem(&e).to_string()),
             Err(_) => Err("timed out".to_string()),
         }
     };
@@ -60,5 +71,20 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Envelop
                 data: health,
             }),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_problems_are_named_without_driver_text() {
+        let io = sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "connect to 10.0.0.7:3306 as gym refused",
+        ));
+        assert_eq!(db_problem(&io), "not reachable");
+        assert_eq!(db_problem(&sqlx::Error::PoolTimedOut), "timed out");
     }
 }

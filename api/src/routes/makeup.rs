@@ -244,7 +244,8 @@ pub struct Booked {
     pub remaining_compensation: u32,
 }
 
-fn refusal(r: MakeupRefusal) -> ApiError {
+/// The one mapping of a makeup refusal (M2–M6) to its answer.
+pub fn refusal(r: MakeupRefusal) -> ApiError {
     match r {
         MakeupRefusal::NeedsAcceptShorter {
             makeup_minutes,
@@ -264,6 +265,7 @@ fn refusal(r: MakeupRefusal) -> ApiError {
             ApiError::conflict(codes::CONFLICT, "补课课程需为同类型、同级或更低级别")
         }
         MakeupRefusal::Started => ApiError::conflict(codes::CONFLICT, "课程已开始，无法预约"),
+        MakeupRefusal::Unavailable => ApiError::Unavailable("数据库"),
     }
 }
 
@@ -297,6 +299,7 @@ pub async fn book(
         starts_at: s.starts_at,
         ends_at: s.starts_at + Duration::minutes(i64::from(s.schedule.duration_minutes)),
         adopt: None,
+        ids: Default::default(),
     };
     match flows::book_makeup(&state, request).await? {
         BookingOutcome::Refused(r) => Err(refusal(r)),
@@ -539,6 +542,7 @@ pub async fn cancel(
                 in_club_time(cutoff_at, state.config.club_tz()).format("%m-%d %H:%M")
             ),
         )),
+        Some(CancelOutcome::Unavailable) => Err(ApiError::Unavailable("数据库")),
         Some(CancelOutcome::NotCancellable) | None => Err(not_cancellable()),
     }
 }

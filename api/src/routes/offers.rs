@@ -15,7 +15,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use workflows::SessionKey;
-use workflows::offer::{Action, RespondInput, Verdict};
+use workflows::offer::{Action, RespondInput, RespondRejection, Verdict};
 
 pub const TAKEN: &str = "名额已被抢占";
 pub const EXPIRED: &str = "候补确认已过期，名额已顺位给下一位候补用户";
@@ -104,7 +104,7 @@ pub async fn respond(
         waitlist_id: id,
         action,
     };
-    let (mut saw_taken, mut saw_expired) = (false, false);
+    let mut seen = Seen::default();
     for workflow_id in db::offers::open_offers(&state.pool, entry.session()).await? {
         match flows::respond(&state, &workflow_id, input).await? {
             OfferAnswer::Verdict(Verdict::Won { booking_id }) => {
@@ -132,20 +132,37 @@ pub async fn respond(
                 })
                 .message("已放弃本次名额，您仍在候补队列中"));
             }
-            OfferAnswer::Verdict(Verdict::Taken) | OfferAnswer::Closed(Some("taken")) => {
-                saw_taken = true
+            OfferAnswer::Verdict(Verdict::MakeupRefused { refusal }) => {
+                return Err(crate::routes::makeup::refusal(refusal));
             }
-            OfferAnswer::Verdict(Verdict::Expired) | OfferAnswer::Closed(Some(_)) => {
-                saw_expired = true
+            OfferAnswer::Verdict(Verdict::Unavailable) => {
+                return Err(ApiError::Unavailable("数据库"));
             }
-            OfferAnswer::Verdict(Verdict::NotOffered) | OfferAnswer::Closed(None) => {}
+            OfferAnswer::Verdict(Verdict::Taken)
+            | OfferAnswer::Rejected(RespondRejection::Taken) => seen.taken = true,
+            OfferAnswer::Verdict(Verdict::Expired)
+            | OfferAnswer::Rejected(RespondRejection::Expired) => seen.expired = true,
+            OfferAnswer::Rejected(RespondRejection::Declined) => seen.declined = true,
+            OfferAnswer::Rejected(RespondRejection::TooMany) => seen.too_many = true,
+            OfferAnswer::Verdict(Verdict::NotOffered)
+            | OfferAnswer::Rejected(RespondRejection::NotOffered | RespondRejection::Invalid)
+            | OfferAnswer::Gone => {}
         }
     }
-    if saw_taken {
+    if seen.too_many {
+        return Err(ApiError::RateLimited("操作过于频繁，请稍后再试".into()));
+    }
+    if seen.taken {
         return Err(taken());
     }
-    if saw_expired {
+    if seen.expired {
         return Err(expired());
+    }
+    if seen.declined {
+        return Err(ApiError::conflict(
+            codes::CONFLICT,
+            "您已放弃本次名额，仍在候补队列中，有新名额时会通知您",
+        ));
     }
     // No open offer answered: what became of the last one this entry was told about?
     match db::offers::last_offer_phase_for(&state.pool, id)
@@ -156,6 +173,15 @@ pub async fn respond(
         Some(_) => Err(expired()),
         None => Err(no_offer()),
     }
+}
+
+/// What the open offers of a session said to one respond.
+#[derive(Debug, Default)]
+struct Seen {
+    taken: bool,
+    expired: bool,
+    declined: bool,
+    too_many: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -108,12 +108,9 @@ pub fn date_range(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let from = from.unwrap_or_else(|| {
-        Utc::now()
-            .with_timezone(&state.config.club_tz())
-            .date_naive()
-    });
-    let to = to.unwrap_or(from + Duration::days(13));
+    let today = session::today(state.config.club_tz());
+    let from = session::check_date("date_from", from.unwrap_or(today), today)?;
+    let to = session::check_date("date_to", to.unwrap_or(from + Duration::days(13)), today)?;
     if to < from {
         return Err(ApiError::invalid("date_to", "结束日期不能早于开始日期"));
     }

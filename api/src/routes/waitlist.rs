@@ -7,6 +7,7 @@ use crate::error::{ApiError, codes, on_unique_violation};
 use crate::extract::{ApiJson, ApiPath};
 use crate::flows;
 use crate::routes::club::Rules;
+use crate::routes::makeup::refusal;
 use crate::routes::profiles::ensure_owner;
 use crate::routes::sessions::in_club_time;
 use crate::session;
@@ -15,7 +16,8 @@ use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use workflows::rules::makeup::eligible;
+use workflows::makeup::MakeupRefusal;
+use workflows::rules::makeup::{duration_difference, eligible};
 use workflows::rules::time::waitlist_cutoff;
 use workflows::rules::waitlist::{
     JoinRefusal, QueueSnapshot, check_join, estimated_wait_text, position_message,
@@ -43,6 +45,13 @@ pub struct JoinBody {
     pub booking_date: NaiveDate,
     /// joining from a makeup selection (M3): a won seat is booked as this makeup
     pub pending_id: Option<i64>,
+    /// with `pending_id`: the class is shorter than the missed one and that is fine (M3;
+    /// without it a shorter class answers 409 40908 with the question)
+    #[serde(default)]
+    pub accept_shorter: bool,
+    /// with `pending_id`: pay a longer class's extra minutes from credits (M4)
+    #[serde(default)]
+    pub use_compensation: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,6 +61,40 @@ pub struct Joined {
     pub waitlist_count: u32,
     pub waitlist_capacity: u32,
     pub estimated_wait_time: String,
+}
+
+/// M3: waiting for a session as a makeup (a won seat is booked as that makeup) needs an open
+/// pending makeup of this child, an eligible class, and the shorter-class question answered.
+async fn check_makeup_join(
+    state: &AppState,
+    parent: Parent,
+    req: &JoinBody,
+    pending_id: i64,
+    s: &session::Session,
+) -> Result<(), ApiError> {
+    let p = db::makeup::pending(&state.pool, pending_id)
+        .await?
+        .ok_or(ApiError::not_found("待补课记录"))?;
+    if p.user_id != parent.user_id {
+        return Err(ApiError::Forbidden);
+    }
+    if p.profile_id != req.profile_id {
+        return Err(ApiError::invalid("pending_id", "待补课记录不属于该孩子"));
+    }
+    if p.status != "open" {
+        return Err(refusal(MakeupRefusal::NotOpen));
+    }
+    if !eligible(&p.facts(), &s.facts()) {
+        return Err(refusal(MakeupRefusal::NotEligible));
+    }
+    let (d, _) = duration_difference(p.facts().duration_minutes, s.facts().duration_minutes);
+    if d > 0 && !req.accept_shorter {
+        return Err(refusal(MakeupRefusal::NeedsAcceptShorter {
+            makeup_minutes: s.facts().duration_minutes,
+            missing_minutes: u32::try_from(d).unwrap_or(u32::MAX),
+        }));
+    }
+    Ok(())
 }
 
 #[utoipa::path(post, path = "/api/v1/waitlist/join", tag = "waitlist", security(("bearer" = [])), request_body = JoinBody,
@@ -65,28 +108,7 @@ pub async fn join(
     ensure_owner(&state, parent, req.profile_id).await?;
     let s = session::load(&state, req.course_schedule_id, req.booking_date).await?;
     if let Some(pending_id) = req.pending_id {
-        // M3: waiting for this session as a makeup; a won seat is booked as that makeup.
-        let p = db::makeup::pending(&state.pool, pending_id)
-            .await?
-            .ok_or(ApiError::not_found("待补课记录"))?;
-        if p.user_id != parent.user_id {
-            return Err(ApiError::Forbidden);
-        }
-        if p.profile_id != req.profile_id {
-            return Err(ApiError::invalid("pending_id", "待补课记录不属于该孩子"));
-        }
-        if p.status != "open" {
-            return Err(ApiError::conflict(
-                codes::CONFLICT,
-                "该待补课记录已预约或已关闭",
-            ));
-        }
-        if !eligible(&p.facts(), &s.facts()) {
-            return Err(ApiError::conflict(
-                codes::CONFLICT,
-                "补课课程需为同类型、同级或更低级别",
-            ));
-        }
+        check_makeup_join(&state, parent, &req, pending_id, &s).await?;
     }
     let settings = s.settings(&mut *state.pool.acquire().await?).await?;
     let cutoff_at = s.cutoff_at(&settings);
@@ -103,9 +125,7 @@ pub async fn join(
         now: Utc::now(),
         cutoff_at,
         // seats held by an open offer count as taken: they belong to the queue
-        booked: db::sessions::booked_count(&mut tx, s.key).await?
-            + db::offers::reserved_seats(&mut tx, s.key).await?,
-        capacity,
+        seats: db::sessions::seat_count(&mut tx, s.key, capacity).await?,
         active_entries: db::waitlist::active_count(&mut tx, s.key).await?,
         waitlist_capacity: settings.waitlist_capacity,
         profile_is_waiting: db::waitlist::profile_is_waiting(&mut tx, req.profile_id, s.key)
@@ -113,18 +133,21 @@ pub async fn join(
         profile_is_booked: db::bookings::profile_is_booked(&mut tx, req.profile_id, s.key).await?,
     };
     check_join(&snapshot)?;
-    let waitlist_id = db::waitlist::insert(
-        &mut tx,
-        req.profile_id,
-        s.key,
-        req.pending_id,
-        db::now_millis(),
-    )
-    .await
-    .map_err(|e| on_unique_violation(e, JoinRefusal::AlreadyWaiting.into()))?;
+    let position = snapshot.active_entries + 1;
+    let entry = db::waitlist::NewEntry {
+        profile_id: req.profile_id,
+        session: s.key,
+        pending_makeup_id: req.pending_id,
+        accept_shorter: req.pending_id.is_some() && req.accept_shorter,
+        use_compensation: req.pending_id.is_some() && req.use_compensation,
+        position,
+        at: db::now_millis(),
+    };
+    let waitlist_id = db::waitlist::insert(&mut tx, &entry)
+        .await
+        .map_err(|e| on_unique_violation(e, JoinRefusal::AlreadyWaiting.into()))?;
     tx.commit().await?;
 
-    let position = snapshot.active_entries + 1;
     tracing::info!(waitlist_id, session = %s.key, position, "joined waitlist");
     Ok(Reply::created(Joined {
         waitlist_id,
@@ -300,6 +323,10 @@ pub async fn leave(
     }
     tx.commit().await?;
     tracing::info!(waitlist_id = id, session = %entry.session(), "left waitlist");
+    // A holder who leaves passes the hold on at once: every open offer of the session hears it.
+    for workflow_id in db::offers::open_offers(&state.pool, entry.session()).await? {
+        flows::tell_offer_entry_left(&state, &workflow_id, id).await;
+    }
     Ok(Reply::ok(Left {
         waitlist_id: id,
         status: "cancelled",

@@ -1,6 +1,7 @@
 // One waitlist entry: course, child, class time, status, and the one action that fits it.
+// 立即确认 only for a live offer (`offer != null`); otherwise an active entry can leave the queue.
 const time = require('../../utils/time');
-const { isActive } = require('../../utils/states');
+const { isActive, hasOffer } = require('../../utils/states');
 
 Component({
   properties: {
@@ -10,19 +11,20 @@ Component({
     classTime: '',
     joinedText: '',
     active: false,
-    notified: false,
+    offered: false,
     deadline: '',
   },
   observers: {
     entry(entry) {
       if (!entry || !entry.waitlist_id) return;
-      const offer = entry.offer || null;
+      const offered = hasOffer(entry);
+      const offer = offered ? entry.offer : null;
       this.setData({
-        classTime: time.formatDateTime(entry.starts_at),
+        classTime: time.formatWhen(entry.starts_at, entry.booking_date),
         joinedText: time.formatDateTime(entry.joined_at),
         active: isActive(entry),
-        notified: entry.status === 'notified',
-        deadline: offer ? offer.grace_until || offer.deadline : '',
+        offered,
+        deadline: offer ? offer.grace_until || offer.deadline || '' : '',
       });
     },
   },

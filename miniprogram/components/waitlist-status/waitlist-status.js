@@ -7,6 +7,9 @@ Component({
     position: { type: Number, value: 0 },
     waitlistCount: { type: Number, value: 0 },
     expirationReason: { type: String, value: '' },
+    // true only when the entry carries a live offer (`offer != null`)
+    hasOffer: { type: Boolean, value: false },
+    rules: { type: Object, value: null },
     showDetail: { type: Boolean, value: true },
   },
   data: {
@@ -15,12 +18,14 @@ Component({
     detail: '',
   },
   observers: {
-    'status, position, waitlistCount, expirationReason'(status, position, waitlistCount, expirationReason) {
+    'status, position, waitlistCount, expirationReason, hasOffer, rules'(status, position, waitlistCount, expirationReason, hasOffer, rules) {
       const view = waitlistStatusView({
         status,
         position,
         waitlist_count: waitlistCount,
         expiration_reason: expirationReason,
+        offer: hasOffer ? {} : null,
+        rules,
       });
       this.setData(view);
     },

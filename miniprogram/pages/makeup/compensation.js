@@ -2,6 +2,8 @@
 const loadable = require('../../behaviors/loadable');
 const api = require('../../utils/api');
 const time = require('../../utils/time');
+const club = require('../../utils/club');
+const { ruleTexts } = require('../../utils/rules');
 
 const DAY = 24 * 60 * 60 * 1000;
 const KINDS = {
@@ -18,6 +20,7 @@ Component({
     totalText: '0分钟',
     credits: [],
     history: [],
+    ruleText: '',
   },
   methods: {
     onLoad() {
@@ -28,13 +31,16 @@ Component({
         api.compensationBalance(),
         api.compensationHistory(),
         api.profiles().catch(() => ({ items: [] })),
-      ]).then(([balance, history, profiles]) => {
+        club.loadQuietly(),
+      ]).then(([balance, history, profiles, c]) => {
         /** @type {Record<number, string>} */
         const names = {};
         ((profiles && profiles.items) || []).forEach((p) => {
           names[p.id] = p.name;
         });
         const now = Date.now();
+        const rules = club.rulesFor(c);
+        const reminderMs = ((rules && rules.compensation_reminder_seconds) || 2 * 86400) * 1000;
         const credits = ((balance && balance.credits) || []).map((c) => {
           const daysLeft = Math.max(0, Math.ceil((time.toMs(c.expires_at) - now) / DAY));
           return {
@@ -43,7 +49,7 @@ Component({
             minutesText: time.formatMinutes(c.remaining_minutes),
             expiresText: time.formatDateTime(c.expires_at),
             daysLeftText: daysLeft <= 1 ? '即将过期' : `${daysLeft}天后过期`,
-            soon: daysLeft <= 2,
+            soon: time.toMs(c.expires_at) - now <= reminderMs,
           };
         });
         const ledger = ((history && history.items) || []).map((h, i) => {
@@ -58,7 +64,9 @@ Component({
             atText: time.formatDateTime(h.at),
           };
         });
-        this.setData({ totalText: time.formatMinutes((balance && balance.total_minutes) || 0), credits, history: ledger });
+        const t = ruleTexts(club.rulesFor(c));
+        const ruleText = `课时补偿自生成起${t.validDays ? `${t.validDays}内有效` : '有有效期'}${t.reminder ? `，到期前${t.reminder}会提醒您` : ''}；使用时先用最早到期的；取消补课时，已用的补偿会按原有效期退回。`;
+        this.setData({ ruleText, totalText: time.formatMinutes((balance && balance.total_minutes) || 0), credits, history: ledger });
         return true;
       });
     },

@@ -3,12 +3,14 @@ const loadable = require('../../behaviors/loadable');
 const api = require('../../utils/api');
 const time = require('../../utils/time');
 const format = require('../../utils/format');
+const badge = require('../../utils/badge');
 
 /** @param {any} p */
 function decorate(p) {
   return {
     ...p,
     leaveText: time.formatBookingDate(p.leave_date),
+    originalWhen: p.original_starts_at ? time.formatDateTime(p.original_starts_at) : '',
     durationText: time.formatMinutes(p.duration_minutes),
     priceText: format.price(p.price),
   };
@@ -28,6 +30,7 @@ Component({
       this.reload();
     },
     onShow() {
+      badge.refresh();
       if (this.data.state === 'ready') this.reload();
     },
     fetch() {

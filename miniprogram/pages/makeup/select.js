@@ -1,10 +1,14 @@
-// Makeup selection: candidate classes for one pending makeup, with filters (M2) and booking (M3).
+// Makeup selection: candidate classes for one pending makeup, with filters (M2), booking (M3)
+// and, for a full class, its waitlist (the won seat is booked as this makeup).
 const loadable = require('../../behaviors/loadable');
+const actions = require('../../behaviors/actions');
 const api = require('../../utils/api');
 const time = require('../../utils/time');
 const format = require('../../utils/format');
-const { showError } = require('../../utils/request');
-const { requestWaitlistGrants } = require('../../utils/subscribe');
+const club = require('../../utils/club');
+const { validitySentence } = require('../../utils/rules');
+const { showError, isNetworkError } = require('../../utils/request');
+const { requestWaitlistGrants, requestMakeupGrants } = require('../../utils/subscribe');
 
 const RANGES = [
   { value: 7, label: '未来7天' },
@@ -27,11 +31,12 @@ function distinct(items, field) {
 }
 
 Component({
-  behaviors: [loadable],
+  behaviors: [loadable, actions],
   data: {
     pendingId: 0,
     pending: null,
     originalText: '',
+    originalWhen: '',
     ranges: RANGES,
     times: TIMES,
     locations: [],
@@ -44,15 +49,17 @@ Component({
     balanceText: '',
     useCompensation: false,
     hasLonger: false,
+    validityText: '',
   },
   methods: {
     onLoad(query) {
       this.setData({ pendingId: Number(query.pending_id) });
+      club.loadQuietly();
       this.reload();
     },
     fetch() {
       const balance = api.compensationBalance().catch(() => null);
-      return Promise.all([api.pendingMakeups(), balance]).then(([data, bal]) => {
+      return Promise.all([api.pendingMakeups(), balance, club.loadQuietly()]).then(([data, bal, c]) => {
         const pending = ((data && data.items) || []).find((p) => p.pending_id === this.data.pendingId);
         if (!pending || pending.status !== 'open') return false;
         const minutes = (bal && bal.total_minutes) || 0;
@@ -61,6 +68,8 @@ Component({
           balanceText: time.formatMinutes(minutes),
           pending,
           originalText: `${pending.course_name} · L${pending.level} · ${time.formatMinutes(pending.duration_minutes)} · 原价${format.price(pending.price)}`,
+          originalWhen: pending.original_starts_at ? `请假的课：${time.formatDateTime(pending.original_starts_at)}` : '',
+          validityText: validitySentence(club.rulesFor(c, pending.course_type)),
         });
         return this.loadAvailable().then(() => true);
       });
@@ -84,7 +93,7 @@ Component({
           const update = {
             items,
             listState: items.length ? 'ready' : 'empty',
-            hasLonger: items.some((s) => s.duration_difference < 0),
+            hasLonger: items.some((s) => s.duration_difference < 0 && s.action !== 'waitlist'),
           };
           // Location and coach choices come from the unfiltered list, so they never vanish.
           if (!filters.location && !filters.coach) {
@@ -108,9 +117,17 @@ Component({
     onToggleCompensation() {
       this.setData({ useCompensation: !this.data.useCompensation });
     },
+    /** The tap on a candidate. Subscribe messages are asked here, inside the tap, before any request. */
     onSelect(e) {
-      if (this.data.busy) return;
-      this.book(e.detail.session, false);
+      if (this.data.busy || this.isPending('select')) return;
+      const { session, action } = e.detail;
+      if (action === 'waitlist') {
+        const grants = requestWaitlistGrants();
+        this.runOnce('select', () => grants.then(() => this.joinWaitlist(session)));
+        return;
+      }
+      const grants = requestMakeupGrants();
+      this.runOnce('select', () => grants.then(() => this.book(session, false)));
     },
     /** @param {any} session @param {boolean} acceptShorter */
     book(session, acceptShorter) {
@@ -130,52 +147,102 @@ Component({
         })
         .catch((err) => {
           wx.hideLoading();
-          if (err.code === 40908) this.askShorter(session, err.message);
-          else if (err.code === 40906) this.offerWaitlist(session, err.message);
-          else {
-            showError(err);
-            this.loadAvailable();
-          }
+          this.setData({ busy: false });
+          if (err.code === 40908) return this.askShorter(session, err.message);
+          if (err.code === 40906) return this.offerWaitlist(session, err.message);
+          if (isNetworkError(err)) return this.checkBooked(err);
+          showError(err);
+          return this.loadAvailable();
         })
         .then(() => this.setData({ busy: false }));
     },
-    /** The server's sentence 本课程仅{X}，比您原课程少{Y}，是否确认预约？ decides the wording. */
-    askShorter(session, message) {
-      wx.showModal({
-        title: '补课时长较短',
-        content: message,
-        confirmText: '确认预约',
-        cancelText: '再看看',
-        success: (res) => {
-          if (res.confirm) this.book(session, true);
-        },
+    /**
+     * The answer to a booking was lost: the request may or may not have reached the server.
+     * Never book again blindly — look whether this pending makeup is booked now.
+     * @param {any} err
+     */
+    checkBooked(err) {
+      return api
+        .pendingMakeups()
+        .then((data) => {
+          const pending = ((data && data.items) || []).find((p) => p.pending_id === this.data.pendingId);
+          if (!pending || pending.status === 'open') {
+            showError(err);
+            return undefined;
+          }
+          return api.myMakeups('booked').then((mine) => {
+            const made = ((mine && mine.items) || []).find((m) => m.pending_id === this.data.pendingId);
+            wx.showToast({ title: '补课已预约成功', icon: 'success' });
+            wx.redirectTo({ url: made ? `/pages/my-bookings/makeup/detail?id=${made.makeup_booking_id}` : '/pages/my-bookings/makeup/index' });
+          });
+        })
+        .catch(() => showError(err));
+    },
+    /**
+     * A dialog whose answer continues the action that opened it (so the one-at-a-time guard
+     * covers the follow-up too). `onConfirm` runs inside WeChat's callback: it may ask for
+     * subscribe messages.
+     * @param {any} options wx.showModal options @param {() => any} onConfirm @param {() => any} [onCancel]
+     */
+    ask(options, onConfirm, onCancel) {
+      return new Promise((resolve) => {
+        wx.showModal({
+          ...options,
+          success: (res) => resolve(res.confirm ? onConfirm() : onCancel && onCancel()),
+          fail: () => resolve(undefined),
+        });
       });
     },
+    /** The server's sentence 本课程仅{X}，比您原课程少{Y}，是否确认预约？ decides the wording. */
+    askShorter(session, message) {
+      return this.ask({ title: '补课时长较短', content: message, confirmText: '确认预约', cancelText: '再看看' }, () => this.book(session, true));
+    },
+    /** A class that filled up between the list and the tap (409 40906). */
     offerWaitlist(session, message) {
-      wx.showModal({
-        title: '课程已满员',
-        content: message || '课程已满员，是否加入候补',
-        confirmText: '加入候补',
-        cancelText: '换一节',
-        success: (res) => {
-          if (!res.confirm) {
-            this.loadAvailable();
-            return;
-          }
-          requestWaitlistGrants()
-            .then(() =>
-              api.joinWaitlist({
-                profile_id: this.data.pending.profile_id,
-                course_schedule_id: session.course_schedule_id,
-                booking_date: session.booking_date,
-                // keeps the link: a won seat is booked as this makeup (M3)
-                pending_id: this.data.pending.pending_id,
-              }),
-            )
-            .then((data) => wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 }))
-            .catch(showError);
+      return this.ask(
+        { title: '课程已满员', content: message || '课程已满员，是否加入候补', confirmText: '加入候补', cancelText: '换一节' },
+        () => {
+          const grants = requestWaitlistGrants();
+          return grants.then(() => this.joinWaitlist(session));
         },
-      });
+        () => this.loadAvailable(),
+      );
+    },
+    /**
+     * Waits for a full class as this makeup: a won seat is booked as the makeup (M3). The server
+     * asks the shorter-class question here too (409 40908): the answer travels with the entry.
+     * @param {any} session @param {boolean} [acceptShorter]
+     */
+    joinWaitlist(session, acceptShorter) {
+      const { pending } = this.data;
+      /** @type {Record<string, any>} */
+      const body = {
+        profile_id: pending.profile_id,
+        course_schedule_id: session.course_schedule_id,
+        booking_date: session.booking_date,
+        pending_id: pending.pending_id,
+      };
+      if (acceptShorter) body.accept_shorter = true;
+      if (this.data.useCompensation && session.duration_difference < 0) body.use_compensation = true;
+      this.setData({ busy: true });
+      return api
+        .joinWaitlist(body)
+        .then((data) => {
+          wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 });
+          this.setData({ busy: false });
+          return this.loadAvailable();
+        })
+        .catch((err) => {
+          this.setData({ busy: false });
+          if (err.code === 40908) {
+            return this.ask(
+              { title: '补课时长较短', content: err.message, confirmText: '确认候补', cancelText: '再看看' },
+              () => this.joinWaitlist(session, true),
+            );
+          }
+          showError(err);
+          return undefined;
+        });
     },
     goSuccess(session, result) {
       const { pending } = this.data;
@@ -188,6 +255,7 @@ Component({
         minutes: session.duration_minutes,
         original: pending.duration_minutes,
         price: session.original_price === undefined ? pending.price : session.original_price,
+        course_type: pending.course_type,
         type: result.completion_type,
         created: result.compensation_created || 0,
         used: result.compensation_used || 0,

@@ -4,9 +4,11 @@ const api = require('../../utils/api');
 const time = require('../../utils/time');
 const format = require('../../utils/format');
 const { sessionView } = require('../../utils/states');
-const { showError } = require('../../utils/request');
+const { showError, isNetworkError } = require('../../utils/request');
 const { requestWaitlistGrants } = require('../../utils/subscribe');
 const { loadProfiles, rememberProfile } = require('../../utils/profiles');
+const { cutoffSentence } = require('../../utils/rules');
+const club = require('../../utils/club');
 
 Component({
   behaviors: [loadable],
@@ -20,11 +22,14 @@ Component({
     when: '',
     durationText: '',
     priceText: '',
+    cutoffText: '',
     busy: false,
   },
   methods: {
     onLoad(query) {
       this.setData({ scheduleId: Number(query.course_schedule_id), date: query.booking_date || '' });
+      // subscribe templates must be known before the tap that joins the waitlist
+      club.loadQuietly();
       this.reload();
     },
     onShow() {
@@ -41,6 +46,7 @@ Component({
           when: time.formatDateTime(session.starts_at),
           durationText: time.formatMinutes(session.duration_minutes),
           priceText: format.price(session.price),
+          cutoffText: cutoffSentence(session.rules || club.rulesFor(club.peek(), session.course_type)),
         });
         this.decorate();
         return true;
@@ -62,19 +68,37 @@ Component({
       else if (view.button.action === 'offer') wx.navigateTo({ url: `/pages/waitlist/offer?id=${view.mine.waitlist_id}` });
       else if (view.button.action === 'book') this.book();
     },
+    onHelp() {
+      wx.navigateTo({ url: '/pages/help/index' });
+    },
     body() {
       const { profileId, session } = this.data;
       return { profile_id: profileId, course_schedule_id: session.course_schedule_id, booking_date: session.booking_date };
     },
-    /** Runs one action with the button in its loading state; errors are shown, then the page reloads. */
-    run(work) {
+    /**
+     * Runs one action with the button in its loading state (taps while it runs are ignored);
+     * errors are shown, then the page reloads to the server's state.
+     * @param {() => Promise<any>} work
+     * @param {(view: any) => boolean} [landed] after a network failure: did the action happen anyway?
+     * @param {string} [landedText] what to tell the parent then
+     */
+    run(work, landed, landedText) {
       this.setData({ busy: true });
+      let lost = false;
       return work()
         .catch((err) => {
-          showError(err);
+          lost = isNetworkError(err);
+          if (!lost || !landed) showError(err);
         })
         .then(() => this.reload())
-        .then(() => this.setData({ busy: false }));
+        .then(() => {
+          if (lost && landed) {
+            // The answer was lost, not necessarily the request: the reloaded state tells which.
+            if (this.data.view && landed(this.data.view)) wx.showToast({ title: landedText || '已完成', icon: 'success' });
+            else showError({ message: '网络不给力，请检查网络后重试' });
+          }
+          this.setData({ busy: false });
+        });
     },
     join() {
       // Ask for the subscribe messages first: WeChat allows it only inside the tap.
@@ -83,6 +107,8 @@ Component({
         grants
           .then(() => api.joinWaitlist(this.body()))
           .then((data) => wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 })),
+        (view) => !!view.mine && view.mine.state === 'waitlisted',
+        '已加入候补',
       );
     },
     cancelWaitlist(waitlistId) {
@@ -98,7 +124,11 @@ Component({
       });
     },
     book() {
-      return this.run(() => api.book(this.body()).then(() => wx.showToast({ title: '预约成功', icon: 'success' })));
+      return this.run(
+        () => api.book(this.body()).then(() => wx.showToast({ title: '预约成功', icon: 'success' })),
+        (view) => !!view.mine && view.mine.state === 'booked',
+        '预约成功',
+      );
     },
   },
 });

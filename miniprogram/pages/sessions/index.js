@@ -4,7 +4,11 @@ const api = require('../../utils/api');
 const time = require('../../utils/time');
 const format = require('../../utils/format');
 const { sessionView } = require('../../utils/states');
-const { loadProfiles, rememberProfile } = require('../../utils/profiles');
+const { loadProfiles, rememberProfile, addChild } = require('../../utils/profiles');
+const { showError } = require('../../utils/request');
+const actions = require('../../behaviors/actions');
+const badge = require('../../utils/badge');
+const club = require('../../utils/club');
 
 const DAYS_AHEAD = 7;
 
@@ -20,8 +24,10 @@ function buildDays(now) {
 }
 
 Component({
-  behaviors: [loadable],
+  behaviors: [loadable, actions],
   data: {
+    noChild: false,
+    formError: '',
     days: [],
     day: '',
     profiles: [],
@@ -32,9 +38,12 @@ Component({
   methods: {
     onLoad() {
       this.setData({ days: buildDays(Date.now()) });
+      // the club's rules and subscribe templates, ready before the first tap that needs them
+      club.loadQuietly();
       this.reload();
     },
     onShow() {
+      badge.refresh();
       if (this.data.state === 'ready') this.reload();
     },
     fetch() {
@@ -44,9 +53,26 @@ Component({
         api.sessions({ date_from: time.clubDate(now), date_to: time.clubDate(now, DAYS_AHEAD - 1) }),
       ]).then(([who, data]) => {
         const sessions = (data && data.items) || [];
-        this.setData({ profiles: who.profiles, profileId: who.profileId, sessions });
+        // First start: no child yet → ask for one instead of showing lists that cannot be used.
+        const noChild = who.profiles.length === 0;
+        this.setData({ noChild, profiles: who.profiles, profileId: who.profileId, sessions });
         this.decorate();
-        return sessions.length > 0;
+        return noChild || sessions.length > 0;
+      });
+    },
+    onAddChild(e) {
+      const child = e.detail;
+      return this.runOnce('addChild', () => {
+        this.setData({ formError: '' });
+        return addChild(child)
+          .then(() => {
+            wx.showToast({ title: `已添加${child.name}`, icon: 'success' });
+            return this.reload();
+          })
+          .catch((err) => {
+            if (err && err.status === 400) this.setData({ formError: err.message });
+            else showError(err);
+          });
       });
     },
     decorate() {

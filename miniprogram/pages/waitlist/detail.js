@@ -2,7 +2,7 @@
 const loadable = require('../../behaviors/loadable');
 const api = require('../../utils/api');
 const time = require('../../utils/time');
-const { isActive } = require('../../utils/states');
+const { isActive, hasOffer } = require('../../utils/states');
 const { showError } = require('../../utils/request');
 const { typeInfo } = require('../../utils/notice-types');
 
@@ -11,8 +11,9 @@ const RESPONSES = { confirm: '已确认', begin: '已开始预约', decline: '�
 /** Progress steps and the active index for an entry. @param {any} entry */
 function progress(entry) {
   const steps = [{ text: '加入候补' }, { text: '等待名额' }, { text: '有名额通知' }, { text: '确认预约' }];
-  const index = { waiting: 1, notified: 2, confirmed: 3 };
-  return { steps, active: /** @type {any} */ (index)[entry.status] === undefined ? 0 : /** @type {any} */ (index)[entry.status] };
+  if (entry.status === 'confirmed') return { steps, active: 3 };
+  if (hasOffer(entry)) return { steps, active: 2 };
+  return { steps, active: isActive(entry) ? 1 : 0 };
 }
 
 Component({
@@ -21,6 +22,7 @@ Component({
     id: 0,
     entry: null,
     active: false,
+    offered: false,
     classTime: '',
     joinedText: '',
     steps: [],
@@ -43,14 +45,17 @@ Component({
         return Promise.all([live, history]).then(([pos, hist]) => {
           const merged = pos ? { ...entry, position: pos.position, waitlist_count: pos.waitlist_count, status: pos.status } : entry;
           const p = progress(merged);
+          // newest first, whatever order the list came in
+          const items = ((hist && hist.items) || []).slice().sort((a, b) => time.toMs(b.sent_at) - time.toMs(a.sent_at) || b.id - a.id);
           this.setData({
             entry: merged,
             active: isActive(merged),
-            classTime: time.formatDateTime(merged.starts_at),
+            offered: hasOffer(merged),
+            classTime: time.formatWhen(merged.starts_at, merged.booking_date),
             joinedText: time.formatDateTime(merged.joined_at),
             steps: p.steps,
             stepActive: p.active,
-            history: ((hist && hist.items) || []).map((n) => ({
+            history: items.map((n) => ({
               ...n,
               label: typeInfo(n.type).label,
               sentText: time.formatDateTime(n.sent_at),
@@ -66,6 +71,7 @@ Component({
       wx.navigateTo({ url: `/pages/waitlist/offer?id=${this.data.id}` });
     },
     onCancel() {
+      if (this.data.busy) return;
       wx.showModal({
         title: '取消候补',
         content: '确定取消候补吗？取消后如需候补要重新排队。',

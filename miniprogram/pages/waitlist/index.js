@@ -2,8 +2,14 @@
 const loadable = require('../../behaviors/loadable');
 const api = require('../../utils/api');
 const time = require('../../utils/time');
-const { isActive } = require('../../utils/states');
+const config = require('../../config');
+const { isActive, hasOffer } = require('../../utils/states');
 const { showError } = require('../../utils/request');
+const { createPoller } = require('../../utils/poller');
+const badge = require('../../utils/badge');
+
+/** Poller handles per page instance (kept out of `data`). */
+const pollers = new WeakMap();
 
 /** The popup shown for an entry with an open offer. @param {any} entry */
 function offerNotice(entry) {
@@ -12,13 +18,18 @@ function offerNotice(entry) {
     waitlist_id: entry.waitlist_id,
     type: offer.kind === 'hold' ? 'hold_for_you' : 'spot_available',
     title: offer.kind === 'hold' ? '名额为您保留' : '候补名额空出',
-    body: `${entry.profile_name}的「${entry.course_name}」（${time.formatDateTime(entry.starts_at)}）有名额了，请在截止前确认预约。`,
-    data: { waitlist_id: entry.waitlist_id, deadline: offer.grace_until || offer.deadline },
+    body: `${entry.profile_name}的「${entry.course_name}」（${time.formatWhen(entry.starts_at, entry.booking_date)}）有名额了，请在截止前确认预约。`,
+    data: { waitlist_id: entry.waitlist_id, deadline: offer.grace_until || offer.deadline || '' },
   };
 }
 
 Component({
   behaviors: [loadable],
+  lifetimes: {
+    detached() {
+      this.watch(false);
+    },
+  },
   data: {
     active: [],
     finished: [],
@@ -31,23 +42,45 @@ Component({
       this.reload();
     },
     onShow() {
+      badge.refresh();
       if (this.data.state === 'ready' || this.data.state === 'empty') this.reload();
+    },
+    onHide() {
+      this.watch(false);
+    },
+    onUnload() {
+      this.watch(false);
     },
     fetch() {
       return api.myWaitlist().then((data) => {
         const items = (data && data.items) || [];
         const active = items.filter(isActive);
         const finished = items.filter((e) => !isActive(e));
-        const notified = active.find((e) => e.status === 'notified' && e.offer);
-        const popup = notified ? offerNotice(notified) : null;
+        const offered = active.find(hasOffer);
+        const popup = offered ? offerNotice(offered) : null;
+        const shown = !!popup && popup.waitlist_id !== this.data.dismissed;
         this.setData({
           active,
           finished,
           popup,
-          popupShown: !!popup && popup.waitlist_id !== this.data.dismissed,
+          popupShown: shown,
         });
+        // An offer on screen can be taken by another parent any moment: keep checking.
+        this.watch(!!offered);
         return items.length > 0;
       });
+    },
+    /** @param {boolean} on */
+    watch(on) {
+      let poller = pollers.get(this);
+      if (!poller && on) {
+        poller = createPoller(() => this.fetch(), config.offerPollMs);
+        pollers.set(this, poller);
+      }
+      if (poller) {
+        if (on) poller.start();
+        else poller.stop();
+      }
     },
     onOpen(e) {
       wx.navigateTo({ url: `/pages/waitlist/detail?id=${e.detail.id}` });

@@ -33,3 +33,29 @@ test('tapping 选择此补课 emits select with the session', async () => {
   await tap(comp, '.btn-select');
   expect(onSelect.mock.calls[0][0].detail.session.course_schedule_id).toBe(203);
 });
+
+test('匹配度 line from the server’s match label; seats from seats_left', () => {
+  const comp = selector(availableMakeups[1]);
+  expect(text(comp, '.match')).toBe('匹配度：同类型 · 同级别 · 时长相同 · 同一教练 · 同一场馆');
+  expect(text(comp, '.seats')).toBe('余3位');
+  const built = selector(makeupSession({ course_schedule_id: 8, match: { same_type: true, level_difference: 1, duration_difference: 0, same_coach: true, same_location: false, label: '' } }));
+  expect(text(built, '.match')).toBe('匹配度：同类型 · 低1级 · 同一教练');
+});
+
+test('a full class (action waitlist) offers 加入候补 and says so in the select event', async () => {
+  const comp = selector(availableMakeups[3]);
+  expect(text(comp, '.seats')).toBe('已满员 · 候补2/8人');
+  expect(text(comp, '.btn-select')).toBe('加入候补');
+  const onSelect = jest.fn();
+  comp.addEventListener('select', onSelect);
+  await tap(comp, '.btn-select');
+  expect(onSelect.mock.calls[0][0].detail.action).toBe('waitlist');
+});
+
+test('busy: taps do nothing', async () => {
+  const comp = mount('components/makeup-selector/makeup-selector', { session: availableMakeups[0], originalDuration: 120, busy: true });
+  const onSelect = jest.fn();
+  comp.addEventListener('select', onSelect);
+  await tap(comp, '.btn-select');
+  expect(onSelect).not.toHaveBeenCalled();
+});

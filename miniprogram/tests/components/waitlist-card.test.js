@@ -1,6 +1,6 @@
 const { installWx } = require('../helpers/wx-mock');
 const { mount, text, allText, tap } = require('../helpers/mount');
-const { waitlist, NOW } = require('../fixtures');
+const { waitlist, notifiedWithoutOffer, NOW } = require('../fixtures');
 
 beforeEach(() => {
   installWx();
@@ -21,12 +21,27 @@ test('a waiting entry shows course, child, club time, position and estimated wai
   expect(comp.querySelector('.btn-respond')).toBeUndefined();
 });
 
-test('a notified entry shows the offer countdown and 立即确认', () => {
+test('an entry with an offer shows the countdown, 立即确认 and still 取消候补', () => {
   const comp = card(waitlist[0]);
   expect(allText(comp)).toContain('有名额待确认');
   expect(allText(comp)).toContain('有名额空出，先确认先得！');
   expect(allText(comp)).toContain('剩余确认时间05:00');
   expect(comp.querySelector('.btn-respond')).toBeDefined();
+  expect(comp.querySelector('.btn-cancel')).toBeDefined();
+});
+
+test('notified without an offer (declined, or someone else holds the seat): no 立即确认, keeps 取消候补', () => {
+  const comp = card(notifiedWithoutOffer);
+  expect(comp.querySelector('.btn-respond')).toBeUndefined();
+  expect(comp.querySelector('.btn-cancel')).toBeDefined();
+  expect(comp.querySelector('.offer')).toBeUndefined();
+  expect(allText(comp)).toContain('候补中 · 第2位');
+  expect(allText(comp)).not.toContain('有名额');
+});
+
+test('no starts_at from the service: the booking date stands in', () => {
+  const comp = card({ ...waitlist[1], starts_at: null });
+  expect(allText(comp)).toContain('上课时间：11月24日 周二');
 });
 
 test('a grace period replaces the deadline in the countdown', () => {

@@ -13,6 +13,27 @@ function fail(statusCode, code, message, data = null) {
 }
 
 const NETWORK_DOWN = { network: 'down' };
+/** The request may have reached the server; no answer came back in time. */
+const TIMEOUT = { network: 'timeout' };
+
+/** An answer the test releases later: `{promise, resolve}` (resolve with ok(...), fail(...), NETWORK_DOWN). */
+function deferred() {
+  let resolve;
+  const promise = new Promise((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** A route that answers `first` once, then `then` for every later call. */
+function once(first, then) {
+  let used = false;
+  return (req) => {
+    const res = used ? then : first;
+    used = true;
+    return typeof res === 'function' ? res(req) : res;
+  };
+}
 
 /**
  * @param {Record<string, any>} routes "METHOD /path" → response | (req) => response | NETWORK_DOWN
@@ -26,9 +47,11 @@ function createServer(routes = {}) {
     calls.push(req);
     let res = table[`${req.method} ${path}`];
     if (typeof res === 'function') res = res(req);
-    if (res === undefined) res = fail(404, 40400, '未找到');
-    Promise.resolve().then(() => {
+    // a promise: the answer comes when the test resolves it (a slow network)
+    Promise.resolve(res).then((answer) => {
+      res = answer === undefined ? fail(404, 40400, '未找到') : answer;
       if (res === NETWORK_DOWN) options.fail && options.fail({ errMsg: 'request:fail' });
+      else if (res === TIMEOUT) options.fail && options.fail({ errMsg: 'request:fail timeout' });
       else options.success && options.success({ ...res, header: {}, cookies: [], errMsg: 'request:ok' });
     });
     return { abort() {} };
@@ -44,7 +67,8 @@ function createServer(routes = {}) {
 
 /**
  * Installs a fresh fake wx; returns the server and the mocks for assertions.
- * @param {{routes?: Record<string, any>, token?: string | null, modalConfirm?: boolean, subscribe?: any}} [opts]
+ * @param {{routes?: Record<string, any>, token?: string | null, modalConfirm?: boolean, subscribe?: any,
+ *   setting?: any, calendar?: 'fail'}} [opts]
  */
 function installWx(opts = {}) {
   const server = createServer(opts.routes);
@@ -75,9 +99,25 @@ function installWx(opts = {}) {
         else o.success && o.success(opts.subscribe || { errMsg: 'requestSubscribeMessage:ok' });
       }),
     ),
+    setTabBarBadge: jest.fn(),
+    removeTabBarBadge: jest.fn(),
+    getSetting: jest.fn((o) =>
+      Promise.resolve().then(() =>
+        o.success && o.success({ authSetting: {}, subscriptionsSetting: opts.setting || { mainSwitch: true }, errMsg: 'getSetting:ok' }),
+      ),
+    ),
+    openSetting: jest.fn((o) => Promise.resolve().then(() => o.complete && o.complete({}))),
+    addPhoneCalendar: jest.fn((o) =>
+      Promise.resolve().then(() => {
+        if (opts.calendar === 'fail') o.fail && o.fail({ errMsg: 'addPhoneCalendar:fail auth deny' });
+        else o.success && o.success({ errMsg: 'addPhoneCalendar:ok' });
+      }),
+    ),
+    makePhoneCall: jest.fn(),
+    onNetworkStatusChange: jest.fn(),
   };
   global.wx = Object.assign(global.wx || {}, mocks);
   return { server, store, wx: mocks };
 }
 
-module.exports = { installWx, createServer, ok, fail, NETWORK_DOWN };
+module.exports = { installWx, createServer, ok, fail, once, deferred, NETWORK_DOWN, TIMEOUT };

@@ -3,6 +3,7 @@ const { mountPage, allText, text, tap } = require('../helpers/mount');
 const fx = require('../fixtures');
 
 const routes = () => ({
+  'GET /api/v1/club': ok(fx.clubProfile),
   'GET /api/v1/makeup/pending': ok({ items: fx.pendingMakeups }),
   'GET /api/v1/compensation/balance': ok(fx.compensationBalance),
 });
@@ -16,7 +17,7 @@ test('待补课 tab lists open pending makeups with leave date and original pric
   const t = allText(page);
   expect(t).toContain('少儿体操提高班');
   expect(t).toContain('L3 · 2小时 · 原价¥180');
-  expect(t).toContain('请假日期：11月20日 周五');
+  expect(t).toContain('请假日期：11月20日 周五（原课程 11月20日 周五 18:30）');
   expect(t).toContain('1小时30分钟');
   expect(t).toContain('您有课时补偿可使用');
 });
@@ -55,4 +56,12 @@ test('pending list failure → error state', async () => {
   installWx({ routes: { 'GET /api/v1/makeup/pending': fail(500, 50000, '服务器开小差了') } });
   const page = await mountPage('pages/makeup/index');
   expect(allText(page)).toContain('服务器开小差了');
+});
+
+test('联系运营 is on the makeup tab, for a makeup the picker cannot arrange', async () => {
+  installWx({ routes: routes() });
+  const page = await mountPage('pages/makeup/index');
+  const contact = page.querySelector('.contact-bar');
+  expect(text(contact, '.contact-text')).toBe('找不到合适的补课时间？可以联系运营帮您安排');
+  expect(text(contact, '.contact-phone')).toBe('电话 021-58886666');
 });

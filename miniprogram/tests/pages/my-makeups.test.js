@@ -5,7 +5,11 @@ const fx = require('../fixtures');
 beforeEach(() => jest.useFakeTimers({ now: fx.NOW }));
 afterEach(() => jest.useRealTimers());
 
-const routes = (extra = {}) => ({ 'GET /api/v1/makeup/my': ok({ items: fx.myMakeups }), ...extra });
+const routes = (extra = {}) => ({
+  'GET /api/v1/club': ok(fx.clubProfile),
+  'GET /api/v1/makeup/my': (req) => ok({ items: fx.myMakeups.filter((m) => !req.data.status || m.status === req.data.status) }),
+  ...extra,
+});
 
 test('lists makeups with status, durations and the cancel deadline', async () => {
   installWx({ routes: routes() });
@@ -38,6 +42,7 @@ test('cancel asks, calls the API, tells how many minutes came back and reloads',
   await tap(page, '.btn-cancel');
   await flush();
   expect(wx.showModal.mock.calls[0][0].content).toContain('确定取消这节补课吗');
+  expect(wx.showModal.mock.calls[0][0].content).toContain('名额会让给候补的家长');
   expect(server.callsTo('DELETE', '/api/v1/makeup/41/cancel')).toHaveLength(1);
   expect(wx.showToast).toHaveBeenCalledWith({ title: '已取消，退回30分钟补偿', icon: 'none' });
   expect(allText(page)).toContain('已取消');
@@ -55,6 +60,39 @@ test('a refused cancel shows the API message; saying no does nothing', async () 
   const other = await mountPage('pages/my-bookings/makeup/index');
   await tap(other, '.btn-cancel');
   expect(server.callsTo('DELETE', '/api/v1/makeup/41/cancel')).toHaveLength(1);
+});
+
+test('status filter asks the server for that status; an empty filter keeps the chips', async () => {
+  const { server } = installWx({ routes: routes() });
+  const page = await mountPage('pages/my-bookings/makeup/index');
+  const chips = page.querySelectorAll('.filter');
+  expect(chips.map((c) => c.dom.textContent)).toEqual(['全部', '已预约', '已上课', '已取消', '缺课']);
+  await tap(chips[2]);
+  expect(server.callsTo('GET', '/api/v1/makeup/my').pop().data).toEqual({ status: 'completed' });
+  expect(page.querySelectorAll('.makeup')).toHaveLength(1);
+  expect(allText(page)).toContain('少儿体操提高班');
+  await tap(chips[4]);
+  expect(server.callsTo('GET', '/api/v1/makeup/my').pop().data).toEqual({ status: 'no_show' });
+  expect(allText(page)).toContain('没有这种状态的补课');
+  expect(page.querySelectorAll('.filter')).toHaveLength(5);
+  await tap(chips[0]);
+  expect(server.callsTo('GET', '/api/v1/makeup/my').pop().data).toEqual({});
+  expect(page.querySelectorAll('.makeup')).toHaveLength(3);
+});
+
+test('tapping a makeup opens its detail', async () => {
+  installWx({ routes: routes() });
+  const page = await mountPage('pages/my-bookings/makeup/index');
+  await tap(page.querySelectorAll('.makeup')[1]);
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/my-bookings/makeup/detail?id=40' });
+});
+
+test('no cancellable_until from the server: the cancel button stays and the server decides', async () => {
+  const noDeadline = { ...fx.myMakeups[0], cancellable_until: null };
+  installWx({ routes: routes({ 'GET /api/v1/makeup/my': ok({ items: [noDeadline] }) }) });
+  const page = await mountPage('pages/my-bookings/makeup/index');
+  expect(page.querySelector('.btn-cancel')).toBeDefined();
+  expect(text(page, '.note')).toBe('');
 });
 
 test('empty list points to 待补课; failure shows retry', async () => {

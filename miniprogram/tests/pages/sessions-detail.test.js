@@ -1,4 +1,4 @@
-const { installWx, ok, fail } = require('../helpers/wx-mock');
+const { installWx, ok, fail, deferred, NETWORK_DOWN } = require('../helpers/wx-mock');
 const { mountPage, allText, text, tap, flush } = require('../helpers/mount');
 const fx = require('../fixtures');
 
@@ -6,6 +6,7 @@ const query = (s) => ({ course_schedule_id: String(s.course_schedule_id), bookin
 
 function routes(sessionList) {
   return {
+    'GET /api/v1/club': ok(fx.clubProfile),
     'GET /api/v1/profiles': ok({ items: fx.profiles }),
     'GET /api/v1/sessions': ok({ items: sessionList }),
   };
@@ -24,10 +25,10 @@ test('a full session shows 已满员, 候补: X/Y人 and 加入候补', async ()
 });
 
 test('joining asks for subscribe messages in the tap, reports grants, joins and shows the position', async () => {
-  const joined = fx.session({ waitlist_count: 4, mine: [{ profile_id: 1, state: 'waitlisted', waitlist_id: 30, position: 4 }] });
+  const joined = fx.session({ waitlist_count: 4, mine: [fx.mine({ state: 'waitlisted', waitlist_id: 30, position: 4 })] });
   let calls = 0;
   const { server } = installWx({
-    subscribe: { errMsg: 'requestSubscribeMessage:ok', TEMPLATE_ID_SPOT_AVAILABLE: 'accept', TEMPLATE_ID_SEAT_TAKEN: 'accept', TEMPLATE_ID_HOLD_FOR_YOU: 'reject' },
+    subscribe: { errMsg: 'requestSubscribeMessage:ok', 'tpl-spot-available': 'accept', 'tpl-hold-for-you': 'accept', 'tpl-seat-taken': 'reject' },
     routes: {
       ...routes([]),
       'GET /api/v1/sessions': () => ok({ items: [calls++ === 0 ? fx.sessions[0] : joined] }),
@@ -36,11 +37,14 @@ test('joining asks for subscribe messages in the tap, reports grants, joins and 
     },
   });
   const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
-  await tap(page, '.main-btn');
-  await flush();
+  // the tap handler itself asks (WeChat refuses a request that is not started by the tap)
+  page.instance.onAction();
   expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+  expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(fx.clubProfile.subscribe.moments.waitlist_join);
+  await flush();
+  await flush();
   expect(server.callsTo('POST', '/api/v1/notifications/grants')[0].data.results).toEqual({
-    TEMPLATE_ID_SPOT_AVAILABLE: 'accept', TEMPLATE_ID_SEAT_TAKEN: 'accept', TEMPLATE_ID_HOLD_FOR_YOU: 'reject',
+    'tpl-spot-available': 'accept', 'tpl-hold-for-you': 'accept', 'tpl-seat-taken': 'reject',
   });
   expect(server.callsTo('POST', '/api/v1/waitlist/join')[0].data).toEqual({ profile_id: 1, course_schedule_id: 101, booking_date: '2026-11-23' });
   const posts = server.calls.filter((c) => c.method === 'POST').map((c) => c.path);
@@ -98,6 +102,56 @@ test('an offered seat leads to the offer page; an open session books directly', 
   await tap(open, '.main-btn');
   expect(server.callsTo('POST', '/api/v1/bookings')[0].data).toEqual({ profile_id: 1, course_schedule_id: 104, booking_date: '2026-11-25' });
   expect(wx.showToast).toHaveBeenCalledWith({ title: '预约成功', icon: 'success' });
+});
+
+test('taps while the booking is on its way send nothing more', async () => {
+  const slow = deferred();
+  const { server } = installWx({ routes: { ...routes([fx.sessions[3]]), 'POST /api/v1/bookings': () => slow.promise } });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[3]));
+  await tap(page, '.main-btn');
+  await tap(page, '.main-btn');
+  page.instance.onAction();
+  expect(page.data.busy).toBe(true);
+  slow.resolve(ok({ booking_id: 9 }, 201));
+  await flush();
+  expect(server.callsTo('POST', '/api/v1/bookings')).toHaveLength(1);
+  expect(page.data.busy).toBe(false);
+});
+
+test('the answer to a booking is lost: the page asks the server and says 预约成功 if it went through — never books twice', async () => {
+  const booked = fx.session({ ...fx.sessions[3], booked: 5, seats_left: 3, mine: [fx.mine({ booking_id: 9 })] });
+  let listed = 0;
+  const { server } = installWx({
+    routes: {
+      ...routes([]),
+      'GET /api/v1/sessions': () => ok({ items: [listed++ === 0 ? fx.sessions[3] : booked] }),
+      'POST /api/v1/bookings': NETWORK_DOWN,
+    },
+  });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[3]));
+  await tap(page, '.main-btn');
+  await flush();
+  expect(server.callsTo('POST', '/api/v1/bookings')).toHaveLength(1);
+  expect(wx.showToast).toHaveBeenCalledWith({ title: '预约成功', icon: 'success' });
+  expect(text(page, '.main-btn')).toBe('已预约');
+});
+
+test('lost answer, booking did not happen: the parent is told and can try again', async () => {
+  const { server } = installWx({ routes: { ...routes([fx.sessions[3]]), 'POST /api/v1/bookings': NETWORK_DOWN } });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[3]));
+  await tap(page, '.main-btn');
+  await flush();
+  expect(server.callsTo('POST', '/api/v1/bookings')).toHaveLength(1);
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '网络不给力，请检查网络后重试' }));
+  expect(text(page, '.main-btn')).toBe('立即预约');
+  expect(page.data.busy).toBe(false);
+});
+
+test('the waitlist rule line uses the session’s rules', async () => {
+  installWx({ routes: routes([fx.session({ rules: { ...fx.rules, cutoff_seconds: 4 * 3600 } })]) });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+  expect(allText(page)).toContain('开课前4小时停止候补');
+  expect(allText(page)).not.toContain('6小时');
 });
 
 test('disabled states do nothing when tapped', async () => {

@@ -85,3 +85,49 @@ test('a failed refresh keeps the list and tells the parent', async () => {
   expect(page.querySelectorAll('.session')).toHaveLength(5);
   expect(wx.showToast).toHaveBeenCalledWith({ title: '服务暂时不可用，请稍后再试', icon: 'none' });
 });
+
+test('first start with no child: asks for one instead of empty lists, then shows the week', async () => {
+  let kids = [];
+  const { server } = installWx({
+    routes: {
+      ...routes(),
+      'GET /api/v1/profiles': () => ok({ items: kids }),
+      'POST /api/v1/profiles': (req) => {
+        kids = [{ id: 7, ...req.data }];
+        return ok({ id: 7 }, 201);
+      },
+    },
+  });
+  const page = await mountPage('pages/sessions/index');
+  expect(allText(page)).toContain('欢迎来到体操馆约课');
+  expect(page.querySelectorAll('.session')).toHaveLength(0);
+  const form = page.querySelector('.child-form');
+  form.querySelector('.name-input').dispatchEvent('input', { detail: { value: '小明' } });
+  await tap(form.querySelectorAll('.level')[1]);
+  await tap(form, '.btn-save');
+  await flush();
+  expect(server.callsTo('POST', '/api/v1/profiles')[0].data).toEqual({ name: '小明', level: 2 });
+  expect(allText(page)).not.toContain('欢迎来到体操馆约课');
+  expect(page.querySelectorAll('.session')).toHaveLength(5);
+});
+
+test('the unread count is refreshed as a tab badge when the tab shows', async () => {
+  const { server } = installWx({ routes: { ...routes(), 'GET /api/v1/notifications': ok(fx.notificationPage()) } });
+  const page = await mountPage('pages/sessions/index');
+  page.instance.onShow();
+  await flush();
+  expect(server.callsTo('GET', '/api/v1/notifications')[0].data).toEqual({ page: 1, page_size: 1 });
+  expect(wx.setTabBarBadge).toHaveBeenCalledWith(expect.objectContaining({ index: 3, text: '2' }));
+});
+
+test('offline at first: the page comes back by itself when the network returns', async () => {
+  const { server } = installWx({ routes: { ...routes(), 'GET /api/v1/sessions': NETWORK_DOWN } });
+  const page = await mountPage('pages/sessions/index');
+  expect(page.data.state).toBe('error');
+  // the GET was tried twice (once more after the offline failure), not more
+  expect(server.callsTo('GET', '/api/v1/sessions')).toHaveLength(2);
+  server.routes['GET /api/v1/sessions'] = ok({ items: fx.sessions });
+  await page.instance.onNetworkBack();
+  await flush();
+  expect(page.querySelectorAll('.session')).toHaveLength(5);
+});

@@ -25,9 +25,34 @@ test('shows the live position, joined time, estimated wait and history', async (
   expect(history).toHaveLength(2);
   expect(allText(page)).toContain('名额空出');
   expect(allText(page)).toContain('确认截止 12:45');
-  expect(allText(page)).toContain('候补位置更新');
+  expect(allText(page)).toContain('确认截止 18:15 · 已放弃');
   expect(page.querySelectorAll('.step-done')).toHaveLength(2);
   expect(text(page, '.step-now')).toBe('2等待名额');
+});
+
+test('history is shown newest first whatever order it arrives in', async () => {
+  installWx({ routes: { ...routes(), 'GET /api/v1/waitlist/12/notifications': ok({ items: fx.waitlistHistory.slice().reverse() }) } });
+  const page = await mountPage('pages/waitlist/detail', { id: '12' });
+  const msgs = page.querySelectorAll('.history-msg').map((m) => m.dom.textContent);
+  expect(msgs).toEqual(['亲子体操有名额空出，请在12:45前确认', '亲子体操有名额空出，请在18:15前确认']);
+});
+
+test('notified without an offer (declined / someone else holds the seat): no 立即确认, the queue can still be left', async () => {
+  const { server } = installWx({
+    routes: {
+      'GET /api/v1/waitlist/my': ok({ items: [fx.notifiedWithoutOffer] }),
+      'GET /api/v1/waitlist/position/15': ok({ waitlist_id: 15, position: 2, waitlist_count: 3, status: 'notified' }),
+      'GET /api/v1/waitlist/15/notifications': ok({ items: [] }),
+      'DELETE /api/v1/waitlist/15': ok({ waitlist_id: 15, status: 'cancelled' }),
+    },
+  });
+  const page = await mountPage('pages/waitlist/detail', { id: '15' });
+  expect(page.querySelector('.btn-respond')).toBeUndefined();
+  expect(allText(page)).not.toContain('剩余确认时间');
+  expect(allText(page)).toContain('候补中 · 第2位');
+  expect(text(page, '.step-now')).toBe('2等待名额');
+  await tap(page, '.btn-cancel');
+  expect(server.callsTo('DELETE', '/api/v1/waitlist/15')).toHaveLength(1);
 });
 
 test('cancel asks, leaves the queue and reloads', async () => {
@@ -41,10 +66,11 @@ test('cancel asks, leaves the queue and reloads', async () => {
   expect(page.querySelector('.btn-cancel')).toBeUndefined();
 });
 
-test('a notified entry shows the countdown and leads to the offer page', async () => {
+test('an entry with an offer shows the countdown and leads to the offer page; it can still leave the queue', async () => {
   installWx({ routes: routes() });
   const page = await mountPage('pages/waitlist/detail', { id: '11' });
   expect(allText(page)).toContain('剩余确认时间05:00');
+  expect(page.querySelector('.btn-cancel')).toBeDefined();
   await tap(page, '.btn-respond');
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/waitlist/offer?id=11' });
 });

@@ -79,3 +79,37 @@ test('load error shows retry', async () => {
   expect(allText(page)).toContain('服务暂时不可用');
   expect(page.querySelector('.popup').querySelector('.mask')).toBeUndefined();
 });
+
+test('a seat taken by another parent while the list is open: the next check removes 立即确认, leaving 取消候补', async () => {
+  const { server } = installWx({ routes: routes() });
+  const page = await mountPage('pages/waitlist/index');
+  const config = require('../../config');
+  const first = () => page.querySelectorAll('.active-card')[0];
+  expect(first().querySelector('.btn-respond')).toBeDefined();
+  server.routes['GET /api/v1/waitlist/my'] = ok({ items: [{ ...fx.waitlist[0], offer: null }, ...fx.waitlist.slice(1)] });
+  jest.advanceTimersByTime(config.offerPollMs);
+  await flush();
+  expect(first().querySelector('.btn-respond')).toBeUndefined();
+  expect(first().querySelector('.btn-cancel')).toBeDefined();
+  expect(allText(page)).not.toContain('有名额待确认');
+  // nothing left to watch: the checks stop
+  const calls = server.callsTo('GET', '/api/v1/waitlist/my').length;
+  jest.advanceTimersByTime(config.offerPollMs * 3);
+  await flush();
+  expect(server.callsTo('GET', '/api/v1/waitlist/my')).toHaveLength(calls);
+});
+
+test('no offer on the list: nothing is polled; leaving the page stops the checks', async () => {
+  const { server } = installWx({ routes: routes(fx.waitlist.slice(1)) });
+  await mountPage('pages/waitlist/index');
+  jest.advanceTimersByTime(60000);
+  await flush();
+  expect(server.callsTo('GET', '/api/v1/waitlist/my')).toHaveLength(1);
+  const again = installWx({ routes: routes() });
+  const page = await mountPage('pages/waitlist/index');
+  page.instance.onHide();
+  jest.advanceTimersByTime(60000);
+  await flush();
+  expect(again.server.callsTo('GET', '/api/v1/waitlist/my')).toHaveLength(1);
+  expect(page).toBeDefined();
+});

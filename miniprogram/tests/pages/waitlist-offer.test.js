@@ -102,3 +102,101 @@ test('a hold offer says the seat is kept for this parent', async () => {
   expect(text(page, '.stage-title')).toBe('名额为您保留中');
   expect(allText(page)).toContain('还剩10分钟决策时间');
 });
+
+describe('the state a real phone meets', () => {
+  const config = require('../../config');
+  const { deferred, once, NETWORK_DOWN: DOWN } = require('../helpers/wx-mock');
+  const noOffer = { ...fx.waitlist[0], offer: null };
+
+  test('another parent confirms while the page is open: the next check shows 名额已被抢占 instead of a dead button', async () => {
+    const { server } = installWx({ routes: routes() });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    expect(page.querySelector('.btn-begin')).toBeDefined();
+    server.routes['GET /api/v1/waitlist/my'] = ok({ items: [noOffer] });
+    jest.advanceTimersByTime(config.offerPollMs);
+    await flush();
+    expect(page.querySelector('.btn-begin')).toBeUndefined();
+    expect(text(page, '.verdict-title')).toBe('名额已被抢占');
+    expect(jest.getTimerCount()).toBe(0);
+    expect(server.callsTo('PUT', '/api/v1/waitlist/11/respond')).toHaveLength(0);
+  });
+
+  test('coming back to the page re-checks the offer', async () => {
+    const { server } = installWx({ routes: routes() });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    page.instance.onHide();
+    server.routes['GET /api/v1/waitlist/my'] = ok({ items: [{ ...fx.waitlist[0], status: 'confirmed', offer: null }] });
+    page.instance.onShow();
+    await flush();
+    expect(text(page, '.verdict-title')).toBe('预约成功');
+  });
+
+  test('a confirm the server no longer expects (not_offered) refreshes to the real state', async () => {
+    const { server } = installWx({
+      routes: routes({ 'PUT /api/v1/waitlist/11/respond': fail(409, 40900, '当前没有可确认的名额', { verdict: 'not_offered' }) }),
+    });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    server.routes['GET /api/v1/waitlist/my'] = ok({ items: [noOffer] });
+    await tap(page, '.btn-begin');
+    expect(text(page, '.verdict-title')).toBe('名额已被抢占');
+  });
+
+  test('taps while the answer is on its way send nothing more', async () => {
+    const slow = deferred();
+    const { server } = installWx({ routes: routes({ 'PUT /api/v1/waitlist/11/respond': () => slow.promise }) });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    await tap(page, '.btn-begin');
+    await tap(page, '.btn-begin');
+    page.instance.onBegin();
+    await tap(page, '.btn-decline');
+    expect(wx.showModal).not.toHaveBeenCalled();
+    slow.resolve(ok({ verdict: 'began', grace_until: '2026-11-23T12:47:00+08:00' }));
+    await flush();
+    expect(server.callsTo('PUT', '/api/v1/waitlist/11/respond')).toHaveLength(1);
+    expect(page.data.phase).toBe('confirm');
+  });
+
+  test('the connection drops on confirm, but the seat was won: the page finds out and says 预约成功', async () => {
+    const { server } = installWx({
+      routes: routes({
+        'PUT /api/v1/waitlist/11/respond': (req) => (req.data.action === 'begin' ? ok({ verdict: 'began', grace_until: null }) : DOWN),
+      }),
+    });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    await tap(page, '.btn-begin');
+    server.routes['GET /api/v1/waitlist/my'] = ok({ items: [{ ...fx.waitlist[0], status: 'confirmed', offer: null }] });
+    await tap(page, '.btn-confirm');
+    await flush();
+    // the request layer tried the (idempotent) confirm twice, then the page asked for the state
+    expect(server.callsTo('PUT', '/api/v1/waitlist/11/respond').filter((c) => c.data.action === 'confirm')).toHaveLength(2);
+    expect(text(page, '.verdict-title')).toBe('预约成功');
+  });
+
+  test('a confirm whose first attempt is lost goes through on the repeat', async () => {
+    installWx({
+      routes: routes({ 'PUT /api/v1/waitlist/11/respond': once(DOWN, ok({ verdict: 'won', booking_id: 501 })) }),
+    });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    await tap(page, '.btn-begin');
+    expect(text(page, '.verdict-title')).toBe('预约成功');
+  });
+
+  test('the broadcast ends but the seat is now held for this parent: the page shows the hold', async () => {
+    const { server } = installWx({ routes: routes() });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    server.routes['GET /api/v1/waitlist/my'] = ok({
+      items: [{ ...fx.waitlist[0], offer: { ...fx.offer, kind: 'hold', deadline: '2026-11-23T13:00:00+08:00' } }],
+    });
+    jest.advanceTimersByTime(5 * 60 * 1000);
+    await flush();
+    expect(text(page, '.stage-title')).toBe('名额为您保留中');
+    expect(page.querySelector('.btn-begin')).toBeDefined();
+  });
+
+  test('an offer without a deadline is still an offer (the countdown is left out)', async () => {
+    installWx({ routes: { 'GET /api/v1/waitlist/my': ok({ items: [{ ...fx.waitlist[0], offer: { ...fx.offer, deadline: null } }] }) } });
+    const page = await mountPage('pages/waitlist/offer', { id: '11' });
+    expect(page.querySelector('.btn-begin')).toBeDefined();
+    expect(allText(page)).not.toContain('剩余确认时间');
+  });
+});

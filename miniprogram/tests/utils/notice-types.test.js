@@ -1,5 +1,6 @@
 const { installWx } = require('../helpers/wx-mock');
 const { typeInfo, targetUrl, go } = require('../../utils/notice-types');
+const { split, isTab } = require('../../utils/tabs');
 
 test('every notification type of design N1 has words and a destination', () => {
   const types = ['spot_available', 'seat_taken', 'hold_for_you', 'offer_expired', 'waitlist_expired', 'position_changed',
@@ -10,15 +11,28 @@ test('every notification type of design N1 has words and a destination', () => {
   });
   expect(typeInfo('new_thing').label).toBe('通知');
   expect(targetUrl({ type: 'hold_for_you', data: { waitlist_id: 3 } })).toBe('/pages/waitlist/offer?id=3');
+  expect(targetUrl({ type: 'makeup_booked', data: { makeup_booking_id: 41 } })).toBe('/pages/my-bookings/makeup/detail?id=41');
   expect(targetUrl({ type: 'seat_taken' })).toBe('/pages/waitlist/index');
   expect(targetUrl({ type: 'new_thing' })).toBe('');
 });
 
-test('go uses switchTab for tab pages and navigateTo otherwise', () => {
+test('the server’s data.page wins over the type', () => {
+  expect(targetUrl({ type: 'seat_taken', data: { waitlist_id: 3, page: 'pages/waitlist/offer?id=3' } })).toBe('/pages/waitlist/offer?id=3');
+  expect(targetUrl({ type: 'new_thing', data: { page: '/pages/help/index' } })).toBe('/pages/help/index');
+});
+
+test('go uses switchTab (without the query) for tab pages and navigateTo otherwise', () => {
   const { wx } = installWx();
   go('/pages/waitlist/index');
-  go('/pages/waitlist/detail?id=3');
+  go('pages/mine/index?x=1');
+  go('pages/waitlist/detail?id=3');
   go('');
-  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/waitlist/index' });
+  expect(wx.switchTab.mock.calls.map((c) => c[0].url)).toEqual(['/pages/waitlist/index', '/pages/mine/index']);
   expect(wx.navigateTo).toHaveBeenCalledTimes(1);
+  expect(wx.navigateTo.mock.calls[0][0].url).toBe('/pages/waitlist/detail?id=3');
+  // ten pages deep: replace the current page instead
+  wx.navigateTo.mock.calls[0][0].fail({ errMsg: 'navigateTo:fail webview count limit exceed' });
+  expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/waitlist/detail?id=3' });
+  expect(split('/pages/a/b?c=1')).toEqual({ path: 'pages/a/b', url: '/pages/a/b?c=1' });
+  expect(isTab('pages/sessions/index')).toBe(true);
 });

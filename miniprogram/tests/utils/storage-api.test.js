@@ -41,3 +41,23 @@ test('api routes use the documented methods and paths', async () => {
   ]);
   expect(server.calls[1].data).toEqual({ action: 'begin' });
 });
+
+describe('badge: the unread count on the 消息 tab', () => {
+  const { installWx: install, ok: answer, NETWORK_DOWN: down } = require('../helpers/wx-mock');
+  test('shows, caps at 99+, removes at zero; refresh asks for one item and never throws', async () => {
+    let badge;
+    jest.isolateModules(() => {
+      badge = require('../../utils/badge');
+    });
+    const { wx, server } = install({ routes: { 'GET /api/v1/notifications': answer({ items: [], page: 1, page_size: 1, total: 130, unread_count: 120 }) } });
+    badge.show(3);
+    expect(wx.setTabBarBadge).toHaveBeenLastCalledWith(expect.objectContaining({ index: 3, text: '3' }));
+    await badge.refresh();
+    expect(server.callsTo('GET', '/api/v1/notifications')[0].data).toEqual({ page: 1, page_size: 1 });
+    expect(wx.setTabBarBadge).toHaveBeenLastCalledWith(expect.objectContaining({ text: '99+' }));
+    badge.show(0);
+    expect(wx.removeTabBarBadge).toHaveBeenCalledWith(expect.objectContaining({ index: 3 }));
+    server.routes['GET /api/v1/notifications'] = down;
+    await expect(badge.refresh()).resolves.toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 //! `spawn_app()`: API on port 0 + in-process worker on a unique task queue + fresh database +
-//! wiremock WeChat, and typed helpers for the routes.
+//! the strict WeChat double, and typed helpers for the routes.
 
+use super::wechat_double::{WechatDouble, openid_for_code};
 use super::{db, temporal_server};
 use api::config::ApiConfig;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -11,7 +12,6 @@ use std::collections::HashMap;
 use std::sync::Once;
 use temporalio_client::Client;
 use tokio::sync::oneshot;
-use wiremock::MockServer;
 use worker::config::WorkerConfig;
 
 pub struct TestApp {
@@ -19,7 +19,9 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The test's own database.
     pub pool: MySqlPool,
-    pub wechat: MockServer,
+    /// WeChat's servers (a wiremock server underneath: a test may mount its own mocks, which
+    /// take precedence).
+    pub wechat: WechatDouble,
     pub temporal: Client,
     pub config: ApiConfig,
     pub worker_config: WorkerConfig,
@@ -34,6 +36,16 @@ pub struct Parent {
     pub token: String,
     #[allow(dead_code)]
     pub user_id: i64,
+    /// The login code (with WeChat configured, the double answers `openid-<code>`).
+    pub code: String,
+}
+
+impl Parent {
+    /// The parent's openid when they logged in through WeChat.
+    #[allow(dead_code)]
+    pub fn openid(&self) -> String {
+        openid_for_code(&self.code)
+    }
 }
 
 /// A parent waiting in a queue, with their entry.
@@ -79,6 +91,10 @@ fn unique_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
 }
 
+/// `spawn_app_with` key (not a configuration variable): comma-separated activity types whose
+/// first attempt fails right after it ran, as if the worker died before reporting.
+pub const LOSE_FIRST_ATTEMPT: &str = "TEST_LOSE_FIRST_ATTEMPT";
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(HashMap::new(), true).await
 }
@@ -93,8 +109,23 @@ pub async fn spawn_app_with(
     let id = unique_id();
     let temporal_address = temporal_server::address().to_string();
     let database_url = db::fresh_database(&id).await;
-    let wechat = MockServer::start().await;
+    let credential = |key: &str, default: &str| {
+        overrides
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    };
+    let wechat = WechatDouble::start(
+        &credential("WECHAT_APPID", "wx-e2e"),
+        &credential("WECHAT_SECRET", "wx-e2e-secret"),
+    )
+    .await;
     let via = overrides.get("DATABASE_VIA").cloned();
+    // Test hook, not configuration: activity types whose first attempt is lost after it ran.
+    let lose_first: Vec<String> = overrides
+        .get(LOSE_FIRST_ATTEMPT)
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     let api_database_url = match via {
         // Reach the same database through another host:port (a proxy the test controls).
         Some(host_port) => {
@@ -118,13 +149,25 @@ pub async fn spawn_app_with(
         ("ADMIN_PASSWORD", "admin-password".into()),
         ("WECHAT_API_BASE", wechat.uri()),
         ("CLUB_TZ", "Asia/Shanghai".into()),
+        // Housekeeping every second, so tests see dead offers reaped and moves told quickly.
+        ("MAINTENANCE_INTERVAL_SECONDS", "1".into()),
+        ("MAINTENANCE_REAP_AFTER_SECONDS", "2".into()),
     ]);
-    env.extend(overrides.into_iter().filter(|(k, _)| *k != "DATABASE_VIA"));
+    env.extend(
+        overrides
+            .into_iter()
+            .filter(|(k, _)| *k != "DATABASE_VIA" && *k != LOSE_FIRST_ATTEMPT),
+    );
     let config =
         ApiConfig::from_lookup(|k| env.get(k).cloned()).expect("test API configuration is valid");
     // The worker always reaches the database directly, whatever way the API was given.
     let mut worker_env = env.clone();
     worker_env.insert("DATABASE_URL", database_url.clone());
+    if !with_worker {
+        // An API-only app (its tests may set template ids for the API alone): no worker runs,
+        // so no template layout is needed; a worker started with ids and no layouts refuses.
+        worker_env.retain(|k, _| !k.starts_with("WECHAT_TEMPLATE_"));
+    }
     let worker_config = WorkerConfig::from_lookup(|k| worker_env.get(k).cloned())
         .expect("test worker configuration is valid");
     let pool = MySqlPool::connect(&database_url).await.expect("test pool");
@@ -138,7 +181,7 @@ pub async fn spawn_app_with(
         let _ = api_stopped.await;
     }));
 
-    let worker_stop = with_worker.then(|| start_worker(worker_config.clone()));
+    let worker_stop = with_worker.then(|| start_worker(worker_config.clone(), lose_first));
     // The test's own client always talks to the real server, whatever the API was given.
     let mut client_config = config.common.temporal.clone();
     client_config.address =
@@ -163,7 +206,7 @@ pub async fn spawn_app_with(
 
 /// The worker on a thread of its own (the SDK's worker future is not `Send`); it drains and
 /// stops when the returned sender is dropped.
-fn start_worker(config: WorkerConfig) -> oneshot::Sender<()> {
+fn start_worker(config: WorkerConfig, lose_first: Vec<String>) -> oneshot::Sender<()> {
     let (stop, stopped) = oneshot::channel::<()>();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -172,14 +215,14 @@ fn start_worker(config: WorkerConfig) -> oneshot::Sender<()> {
             .build()
             .expect("worker runtime");
         rt.block_on(async move {
-            let pool = MySqlPool::connect(config.common.database_url.expose())
-                .await
+            let pool = platform::database::pool(config.common.database_url.expose(), 10)
                 .expect("worker pool");
             let client = platform::temporal::connect(&config.common.temporal, "e2e-worker")
                 .await
                 .expect("worker client");
             let runtime = worker::runtime(None).expect("worker runtime");
-            let deps = worker::WorkerDeps { client, pool };
+            let mut deps = worker::WorkerDeps::new(client, pool);
+            deps.fail_first_attempt_after_commit = lose_first;
             worker::run(&config, &runtime, deps, async {
                 let _ = stopped.await;
             })
@@ -191,6 +234,13 @@ fn start_worker(config: WorkerConfig) -> oneshot::Sender<()> {
 }
 
 impl TestApp {
+    /// The workflow ids of this test's database.
+    pub async fn ids(&self) -> workflows::ids::WorkflowIds {
+        platform::database::workflow_ids(&self.pool)
+            .await
+            .expect("the migrated database has an instance id")
+    }
+
     /// Any route; returns the status and the whole envelope.
     pub async fn call(
         &self,
@@ -262,6 +312,7 @@ impl TestApp {
         Parent {
             token: body["data"]["token"].as_str().expect("token").to_string(),
             user_id: body["data"]["user_id"].as_i64().expect("user id"),
+            code: code.to_string(),
         }
     }
 

@@ -134,6 +134,82 @@ pub fn match_info(original: &ClassFacts<'_>, candidate: &ClassFacts<'_>) -> Matc
     }
 }
 
+/// What the M3–M6 decision needs, read under the session, pending-makeup and credit locks.
+#[derive(Debug, Clone, Copy)]
+pub struct MakeupCase<'a> {
+    pub pending_open: bool,
+    pub original: ClassFacts<'a>,
+    pub target: ClassFacts<'a>,
+    pub started: bool,
+    /// a seat is free for this booking (a won offer's seat is)
+    pub seat_free: bool,
+    /// another seat of the child overlaps the makeup
+    pub clash: bool,
+    /// M3: the parent accepted a shorter class
+    pub accept_shorter: bool,
+    /// M4: extra minutes paid from credits (`use_compensation`, or the ★
+    /// `extra_requires_compensation`)
+    pub pay_extra_from_credits: bool,
+    /// the child's spendable credits
+    pub credits: &'a [Credit],
+}
+
+/// What a makeup booking writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MakeupPlan {
+    /// original − makeup minutes
+    pub difference: i64,
+    pub kind: CompletionType,
+    /// credit minutes spent, earliest expiry first (M6)
+    pub spend: Vec<(i64, u32)>,
+    /// minutes of the credit this booking creates (M4, shorter class)
+    pub create_minutes: u32,
+}
+
+/// M2–M6 in the order a parent finds most useful; the one decision behind a makeup booked
+/// directly and a makeup seat won from a waitlist.
+pub fn decide(c: &MakeupCase<'_>) -> Result<MakeupPlan, crate::makeup::MakeupRefusal> {
+    use crate::makeup::MakeupRefusal as R;
+    if !c.pending_open {
+        return Err(R::NotOpen);
+    }
+    if !eligible(&c.original, &c.target) {
+        return Err(R::NotEligible);
+    }
+    if c.started {
+        return Err(R::Started);
+    }
+    if !c.seat_free {
+        return Err(R::Full);
+    }
+    if c.clash {
+        return Err(R::Clash);
+    }
+    let (d, kind) = duration_difference(c.original.duration_minutes, c.target.duration_minutes);
+    let missing = u32::try_from(d.max(0)).unwrap_or(u32::MAX);
+    if d > 0 && !c.accept_shorter {
+        return Err(R::NeedsAcceptShorter {
+            makeup_minutes: c.target.duration_minutes,
+            missing_minutes: missing,
+        });
+    }
+    let extra = u32::try_from((-d).max(0)).unwrap_or(u32::MAX);
+    let spend = if extra > 0 && c.pay_extra_from_credits {
+        spend_plan(c.credits, extra).ok_or(R::Insufficient {
+            needed: extra,
+            available: c.credits.iter().map(|k| k.remaining).sum(),
+        })?
+    } else {
+        Vec::new()
+    };
+    Ok(MakeupPlan {
+        difference: d,
+        kind,
+        spend,
+        create_minutes: missing,
+    })
+}
+
 /// One credit as the spender sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Credit {
@@ -199,6 +275,129 @@ mod tests {
         assert_eq!(m.label, "同类型 · 低1级 · 短30分钟 · 同一场馆");
         assert_eq!((m.level_difference, m.duration_difference), (1, 30));
         assert!(!m.same_coach && m.same_location);
+    }
+
+    fn case<'a>(
+        original: ClassFacts<'a>,
+        target: ClassFacts<'a>,
+        credits: &'a [Credit],
+    ) -> MakeupCase<'a> {
+        MakeupCase {
+            pending_open: true,
+            original,
+            target,
+            started: false,
+            seat_free: true,
+            clash: false,
+            accept_shorter: false,
+            pay_extra_from_credits: false,
+            credits,
+        }
+    }
+
+    #[test]
+    fn the_makeup_decision_refuses_in_the_order_a_parent_can_act_on() {
+        use crate::makeup::MakeupRefusal as R;
+        let missed = class("group", 2, 120, "王");
+        let shorter = class("group", 2, 90, "李");
+        let base = case(missed, shorter, &[]);
+        assert_eq!(
+            decide(&MakeupCase {
+                pending_open: false,
+                ..base
+            }),
+            Err(R::NotOpen)
+        );
+        assert_eq!(
+            decide(&MakeupCase {
+                target: class("group", 3, 90, "李"),
+                ..base
+            }),
+            Err(R::NotEligible)
+        );
+        assert_eq!(
+            decide(&MakeupCase {
+                started: true,
+                ..base
+            }),
+            Err(R::Started)
+        );
+        assert_eq!(
+            decide(&MakeupCase {
+                seat_free: false,
+                ..base
+            }),
+            Err(R::Full)
+        );
+        assert_eq!(
+            decide(&MakeupCase {
+                clash: true,
+                ..base
+            }),
+            Err(R::Clash)
+        );
+        assert_eq!(
+            decide(&base),
+            Err(R::NeedsAcceptShorter {
+                makeup_minutes: 90,
+                missing_minutes: 30
+            })
+        );
+        let plan = decide(&MakeupCase {
+            accept_shorter: true,
+            ..base
+        })
+        .unwrap();
+        assert_eq!(
+            (plan.difference, plan.kind, plan.create_minutes),
+            (30, CompletionType::Partial, 30)
+        );
+        assert!(plan.spend.is_empty());
+    }
+
+    #[test]
+    fn a_longer_makeup_is_free_unless_paid_from_credits_then_it_needs_enough() {
+        use crate::makeup::MakeupRefusal as R;
+        let credits = [
+            Credit {
+                id: 1,
+                remaining: 20,
+                expires: 5,
+            },
+            Credit {
+                id: 2,
+                remaining: 50,
+                expires: 1,
+            },
+        ];
+        let base = case(
+            class("group", 2, 60, "王"),
+            class("group", 2, 120, "王"),
+            &credits,
+        );
+        let free = decide(&base).unwrap();
+        assert_eq!(
+            (free.kind, free.create_minutes, free.spend.len()),
+            (CompletionType::Extra, 0, 0)
+        );
+        let paid = decide(&MakeupCase {
+            pay_extra_from_credits: true,
+            ..base
+        })
+        .unwrap();
+        assert_eq!(paid.spend, vec![(2, 50), (1, 10)]);
+        let too_long = MakeupCase {
+            target: class("group", 2, 150, "王"),
+            pay_extra_from_credits: true,
+            ..base
+        };
+        assert_eq!(
+            decide(&too_long),
+            Err(R::Insufficient {
+                needed: 90,
+                available: 70
+            })
+        );
     }
 
     #[test]
@@ -272,6 +471,39 @@ mod tests {
             } else {
                 assert!(credits.iter().map(|c| c.remaining).sum::<u32>() < needed);
             }
+        }
+    }
+}
+
+/// M7: created − used + restored − expired − revoked ± adjusted, the balance a ledger says a
+/// profile has; it must equal the minutes left on the profile's spendable credits.
+pub fn ledger_balance<'a>(
+    rows: impl IntoIterator<Item = &'a (crate::makeup::LedgerKind, i64)>,
+) -> i64 {
+    rows.into_iter()
+        .map(|(kind, minutes)| kind.effect(*minutes))
+        .sum()
+}
+
+#[cfg(test)]
+mod ledger_tests {
+    use super::*;
+    use crate::makeup::LedgerKind as K;
+
+    #[test]
+    fn the_ledger_adds_what_comes_in_and_takes_what_goes_out() {
+        let rows = [
+            (K::Created, 60),
+            (K::Used, 40),
+            (K::Restored, 40),
+            (K::Used, 30),
+            (K::Expired, 30),
+            (K::Adjusted, -5),
+            (K::Revoked, 0),
+        ];
+        assert_eq!(ledger_balance(&rows), -5);
+        for k in K::ALL {
+            assert_eq!(K::parse(k.as_str()), Some(k));
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod camp;
 pub mod makeup;
 pub mod offer;
+pub mod offer_flow;
 pub mod payment;
 pub mod seats;
 pub mod time;

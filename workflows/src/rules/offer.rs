@@ -33,6 +33,25 @@ pub fn hold_deadline(
     (now + Duration::seconds(i64::from(hold_seconds))).min(cutoff_at)
 }
 
+/// O1: whether a release of `seats_freed` seats opens an offer; the reason when it does not.
+pub fn no_offer_reason(
+    seats_freed: u32,
+    now: DateTime<Utc>,
+    cutoff_at: DateTime<Utc>,
+    waiting: usize,
+) -> Option<crate::offer::NoOfferReason> {
+    use crate::offer::NoOfferReason as R;
+    if seats_freed == 0 {
+        Some(R::NoFreeSeat)
+    } else if now >= cutoff_at {
+        Some(R::Cutoff)
+    } else if waiting == 0 {
+        Some(R::QueueEmpty)
+    } else {
+        None
+    }
+}
+
 /// Whether a confirm at `now` is in time: before the deadline, or within a grace earned by
 /// `begin` before it.
 pub fn in_time(now: DateTime<Utc>, deadline: DateTime<Utc>, grace: Option<DateTime<Utc>>) -> bool {
@@ -53,6 +72,22 @@ mod tests {
     fn seed_example_class_at_19_released_at_12_30_confirm_by_12_45() {
         let cutoff = at(13, 0); // 19:00 − 6 h
         assert_eq!(response_deadline(at(12, 30), 15 * 60, cutoff), at(12, 45));
+    }
+
+    #[test]
+    fn a_release_offers_only_free_seats_before_the_cutoff_to_someone_waiting() {
+        use crate::offer::NoOfferReason as R;
+        let cutoff = at(13, 0);
+        assert_eq!(no_offer_reason(1, at(12, 0), cutoff, 3), None);
+        assert_eq!(
+            no_offer_reason(0, at(12, 0), cutoff, 3),
+            Some(R::NoFreeSeat)
+        );
+        assert_eq!(no_offer_reason(1, at(13, 0), cutoff, 3), Some(R::Cutoff));
+        assert_eq!(
+            no_offer_reason(2, at(12, 0), cutoff, 0),
+            Some(R::QueueEmpty)
+        );
     }
 
     #[test]

@@ -28,8 +28,8 @@ pub enum JoinRefusal {
 pub struct QueueSnapshot {
     pub now: DateTime<Utc>,
     pub cutoff_at: DateTime<Utc>,
-    pub booked: u32,
-    pub capacity: u32,
+    /// W1: full means no seat free for a direct booking (held seats count as taken).
+    pub seats: crate::rules::seats::SeatCount,
     pub active_entries: u32,
     pub waitlist_capacity: u32,
     pub profile_is_waiting: bool,
@@ -47,7 +47,7 @@ pub fn check_join(s: &QueueSnapshot) -> Result<(), JoinRefusal> {
     if s.now >= s.cutoff_at {
         return Err(JoinRefusal::PastCutoff);
     }
-    if s.booked < s.capacity {
+    if !s.seats.is_full() {
         return Err(JoinRefusal::NotFull);
     }
     if s.active_entries >= s.waitlist_capacity {
@@ -97,8 +97,11 @@ mod tests {
         QueueSnapshot {
             now,
             cutoff_at: now + Duration::hours(10),
-            booked: 6,
-            capacity: 6,
+            seats: crate::rules::seats::SeatCount {
+                capacity: 6,
+                booked: 6,
+                held: 0,
+            },
             active_entries: 3,
             waitlist_capacity: 8,
             profile_is_waiting: false,
@@ -114,13 +117,17 @@ mod tests {
 
     #[test]
     fn each_refusal_carries_the_seed_message() {
-        let s = QueueSnapshot {
-            booked: 5,
-            ..full_session()
-        };
+        let mut s = full_session();
+        s.seats.booked = 5;
         assert_eq!(
             check_join(&s).unwrap_err().to_string(),
             "课程未满员，请直接预约"
+        );
+        s.seats.held = 1;
+        assert_eq!(
+            check_join(&s),
+            Ok(()),
+            "a seat held by an offer belongs to the queue"
         );
         let s = QueueSnapshot {
             cutoff_at: full_session().now,

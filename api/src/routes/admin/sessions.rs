@@ -13,7 +13,7 @@ use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use workflows::offer::{Release, ReleaseRefusal, offer_workflow_id};
+use workflows::offer::{Release, ReleaseRefusal};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueEntry {
@@ -90,7 +90,7 @@ pub async fn show(
         reserved_for_offers: reserved,
         waitlist_capacity: settings.waitlist_capacity,
         waitlist_cutoff_at: in_club_time(s.cutoff_at(&settings), tz),
-        cutoff_workflow_id: s.key.cutoff_workflow_id(),
+        cutoff_workflow_id: state.ids().await?.cutoff(s.key),
         queue,
     }))
 }
@@ -148,13 +148,16 @@ pub async fn set_capacity(
             capacity: input.capacity,
             expected_version: i64::from(version),
         };
-        let workflow_id = offer_workflow_id(s.key, &release);
+        let workflow_id = state.ids().await?.offer_for(s.key, &release);
         let outcome = flows::release_seat(&state, s.key, s.starts_at, settings, release).await?;
         return match outcome.refusal {
             Some(ReleaseRefusal::VersionChanged) => Err(changed_meanwhile()),
             Some(ReleaseRefusal::BelowBooked) => Err(below_booked(booked)),
             Some(ReleaseRefusal::Started) => Err(ApiError::conflict(codes::CONFLICT, "课程已开始")),
-            Some(ReleaseRefusal::NotBooked) => Err(changed_meanwhile()),
+            Some(ReleaseRefusal::NotBooked | ReleaseRefusal::MakeupSeat) => {
+                Err(changed_meanwhile())
+            }
+            Some(ReleaseRefusal::Unavailable) => Err(ApiError::Unavailable("数据库")),
             None => {
                 tracing::info!(session = %s.key, before, after = input.capacity, released = outcome.seats, "capacity raised");
                 Ok(Reply::ok(CapacityChanged {
@@ -174,10 +177,9 @@ pub async fn set_capacity(
     if locked_version != version {
         return Err(changed_meanwhile());
     }
-    let taken = db::sessions::booked_count(&mut tx, s.key).await?
-        + db::offers::reserved_seats(&mut tx, s.key).await?;
-    if input.capacity < taken {
-        return Err(below_booked(taken));
+    let seats = db::sessions::seat_count(&mut tx, s.key, before).await?;
+    if seats.freed_by_capacity(input.capacity).is_none() {
+        return Err(below_booked(seats.booked + seats.held));
     }
     db::sessions::set_capacity(&mut tx, s.key, input.capacity).await?;
     tx.commit().await?;

@@ -1,74 +1,69 @@
-// My makeup bookings, with cancel before the cancellation deadline (M5).
+// 我的补课: makeup bookings filtered by status, each opening its detail; cancel before the
+// cancellation deadline (M5).
 const loadable = require('../../../behaviors/loadable');
+const actions = require('../../../behaviors/actions');
 const api = require('../../../utils/api');
-const time = require('../../../utils/time');
+const club = require('../../../utils/club');
 const { showError } = require('../../../utils/request');
-
-const STATUS = {
-  booked: { text: '已预约', type: 'primary' },
-  attended: { text: '已上课', type: 'success' },
-  completed: { text: '已上课', type: 'success' },
-  cancelled: { text: '已取消', type: 'default' },
-  no_show: { text: '未到课', type: 'danger' },
-};
-const COMPLETION = { full: '时长相同', partial: '时长较短，差额已计入补偿', extra: '时长较长' };
+const { FILTERS, decorate, cancelledText, CANCEL_CONFIRM } = require('../../../utils/makeups');
 
 Component({
-  behaviors: [loadable],
+  behaviors: [loadable, actions],
   data: {
+    filters: FILTERS,
+    status: '',
     items: [],
     busyId: 0,
   },
   methods: {
-    onLoad() {
+    onLoad(query) {
+      const status = (query && query.status) || '';
+      this.setData({ status: FILTERS.some((f) => f.value === status) ? status : '' });
       this.reload();
     },
+    onShow() {
+      if (this.data.state === 'ready') this.reload();
+    },
     fetch() {
-      return api.myMakeups().then((data) => {
+      return Promise.all([api.myMakeups(this.data.status), club.loadQuietly()]).then(([data, c]) => {
         const now = Date.now();
-        const items = ((data && data.items) || []).map((m) => {
-          const status = /** @type {any} */ (STATUS)[m.status] || { text: m.status, type: 'default' };
-          const open = m.status === 'booked';
-          const cancellable = open && time.toMs(m.cancellable_until) > now;
-          return {
-            ...m,
-            statusText: status.text,
-            statusType: status.type,
-            when: time.formatDateTime(m.starts_at),
-            durationText: `${time.formatMinutes(m.duration_minutes)}（原课程${time.formatMinutes(m.original_duration)}）`,
-            completionText: /** @type {any} */ (COMPLETION)[m.completion_type] || '',
-            cancellable,
-            cancelNote: cancellable
-              ? `${time.formatDateTime(m.cancellable_until)}前可取消`
-              : open
-                ? '已过取消时限（开课前6小时）'
-                : '',
-          };
-        });
+        const items = ((data && data.items) || []).map((m) => decorate(m, now, club.rulesFor(c, m.course_type)));
         this.setData({ items });
-        return items.length > 0;
+        // with a filter on, an empty result is still this page (the chips stay)
+        return items.length > 0 || this.data.status !== '';
       });
+    },
+    onFilter(e) {
+      const status = e.currentTarget.dataset.value || '';
+      if (status === this.data.status) return;
+      this.setData({ status });
+      this.reload();
+    },
+    onOpen(e) {
+      wx.navigateTo({ url: `/pages/my-bookings/makeup/detail?id=${e.currentTarget.dataset.id}` });
     },
     onCancel(e) {
       const id = Number(e.currentTarget.dataset.id);
+      if (this.isPending(`cancel${id}`)) return;
       wx.showModal({
         title: '取消补课',
-        content: '确定取消这节补课吗？取消后可重新选择补课，本次使用的课时补偿会退回。',
+        content: CANCEL_CONFIRM,
         confirmText: '取消补课',
         cancelText: '再想想',
         success: (res) => {
           if (!res.confirm) return;
-          this.setData({ busyId: id });
-          api
-            .cancelMakeup(id)
-            .then((data) => {
-              const restored = (data && data.restored_minutes) || 0;
-              const title = restored > 0 ? `已取消，退回${time.formatMinutes(restored)}补偿` : '已取消补课';
-              wx.showToast({ title, icon: 'none' });
-              return this.reload();
-            })
-            .catch(showError)
-            .then(() => this.setData({ busyId: 0 }));
+          this.runOnce(`cancel${id}`, () => {
+            this.setData({ busyId: id });
+            return api
+              .cancelMakeup(id)
+              .then((data) => {
+                wx.showToast({ title: cancelledText(data), icon: 'none' });
+              })
+              .catch(showError)
+              // whatever happened, show the server's state (a lost answer may have cancelled it)
+              .then(() => this.reload())
+              .then(() => this.setData({ busyId: 0 }));
+          });
         },
       });
     },
