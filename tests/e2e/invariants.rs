@@ -93,7 +93,10 @@ fn pick<T: Clone>(rng: &mut Rng, items: &[T]) -> Option<T> {
 
 async fn items(app: &TestApp, path: &str, token: &str) -> Vec<Value> {
     let (_, body) = app.get(path, token).await;
-    body["data"]["items"].as_array().cloned().unwrap_or_default()
+    body["data"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// One random operation by one random parent (or ops); its HTTP status.
@@ -121,7 +124,11 @@ async fn operate(w: &World, mut rng: Rng) -> (&'static str, StatusCode) {
             let route = if rng.chance(50) { "cancel" } else { "leave" };
             let id = b["booking_id"].as_i64().unwrap();
             let status = app
-                .post(&format!("/api/v1/bookings/{id}/{route}"), &p.token, json!({}))
+                .post(
+                    &format!("/api/v1/bookings/{id}/{route}"),
+                    &p.token,
+                    json!({}),
+                )
                 .await
                 .0;
             (if route == "cancel" { "cancel" } else { "leave" }, status)
@@ -139,7 +146,9 @@ async fn operate(w: &World, mut rng: Rng) -> (&'static str, StatusCode) {
             if rng.chance(15) {
                 return (
                     "leave_queue",
-                    app.delete(&format!("/api/v1/waitlist/{id}"), &p.token).await.0,
+                    app.delete(&format!("/api/v1/waitlist/{id}"), &p.token)
+                        .await
+                        .0,
                 );
             }
             let action = match rng.below(6) {
@@ -197,7 +206,10 @@ async fn operate(w: &World, mut rng: Rng) -> (&'static str, StatusCode) {
                     app.post("/api/v1/waitlist/join", &p.token, join).await.0,
                 );
             }
-            ("makeup", app.post("/api/v1/makeup/book", &p.token, body).await.0)
+            (
+                "makeup",
+                app.post("/api/v1/makeup/book", &p.token, body).await.0,
+            )
         }
         _ => {
             let mine = items(app, "/api/v1/makeup/my?status=booked", &p.token).await;
@@ -251,9 +263,11 @@ async fn violations(app: &TestApp, quiet: bool) -> Vec<String> {
     );
     check(
         "two active entries of one child in a queue",
-        q("SELECT CONCAT(profile_id, '/', course_schedule_id, '/', booking_date) FROM waitlist
+        q(
+            "SELECT CONCAT(profile_id, '/', course_schedule_id, '/', booking_date) FROM waitlist
             WHERE status IN ('waiting', 'notified')
-            GROUP BY profile_id, course_schedule_id, booking_date HAVING COUNT(*) > 1")
+            GROUP BY profile_id, course_schedule_id, booking_date HAVING COUNT(*) > 1",
+        )
         .await,
     );
     check(
@@ -302,14 +316,18 @@ async fn violations(app: &TestApp, quiet: bool) -> Vec<String> {
         );
         check(
             "a confirmed makeup whose seat is not booked",
-            q("SELECT CONCAT(mb.id) FROM makeup_booking mb JOIN booking b ON b.id = mb.booking_id
-                WHERE mb.status = 'confirmed' AND b.status <> 'booked'")
+            q(
+                "SELECT CONCAT(mb.id) FROM makeup_booking mb JOIN booking b ON b.id = mb.booking_id
+                WHERE mb.status = 'confirmed' AND b.status <> 'booked'",
+            )
             .await,
         );
         check(
             "a cancelled makeup still holding its seat",
-            q("SELECT CONCAT(mb.id) FROM makeup_booking mb JOIN booking b ON b.id = mb.booking_id
-                WHERE mb.status = 'cancelled' AND b.status = 'booked'")
+            q(
+                "SELECT CONCAT(mb.id) FROM makeup_booking mb JOIN booking b ON b.id = mb.booking_id
+                WHERE mb.status = 'cancelled' AND b.status = 'booked'",
+            )
             .await,
         );
         check(

@@ -17,6 +17,7 @@ mod parent_app;
 mod pay_concurrency;
 mod pay_core;
 mod pay_refunds;
+mod pay_replay;
 mod pay_resilience;
 mod replay;
 mod waitlist_cutoff;

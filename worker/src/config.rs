@@ -6,8 +6,8 @@ use activities::wechat::layout::Layout;
 use platform::{CommonConfig, ConfigError, Env, Secret, WechatApp};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use workflows::notice::NoticeType;
 use url::Url;
+use workflows::notice::NoticeType;
 
 /// WeChat Pay, merchant side (`WECHATPAY_*`): the merchant private key lives here only.
 #[derive(Debug, Clone)]

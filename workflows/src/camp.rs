@@ -5,6 +5,7 @@
 //! each pending review). Staff approvals then start one `RefundWorkflow` per member (the API,
 //! `refund/{out_refund_no}`), so each refund is its own durable process.
 
+use crate::clock::now;
 use crate::payment::contract;
 use crate::rules::camp::{CampEvent, CampTiming, timeline};
 use crate::rules::time::until;
@@ -118,18 +119,6 @@ pub struct CampWorkflow {
     refund_list: Option<RefundList>,
 }
 
-fn db_options() -> ActivityOptions {
-    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(30))
-        .retry_policy(
-            RetryPolicy::builder()
-                .initial_interval(Duration::from_millis(500))
-                .backoff_coefficient(2.0)
-                .maximum_interval(Duration::from_secs(60))
-                .build(),
-        )
-        .build()
-}
-
 /// The community platform may be down for a while: retry for at most `total` (then the day
 /// is counted as a failed sync; the next night's sync, or staff's CSV import, catches up).
 fn sync_options(total: Duration) -> ActivityOptions {
@@ -164,9 +153,6 @@ impl CampWorkflow {
     ) -> WorkflowResult<RefundList> {
         ctx.upsert_search_attributes([CAMP_ID.value_set(input.camp_id)]);
         set_state(ctx, CampState::Open);
-        let now = |ctx: &WorkflowContext<Self>| -> DateTime<Utc> {
-            ctx.workflow_time().map(Into::into).unwrap_or_else(Utc::now)
-        };
         let to_start = until(now(ctx), input.timing.starts_at);
         if !to_start.is_zero() {
             ctx.timer(to_start).await;
@@ -185,8 +171,12 @@ impl CampWorkflow {
                     Self::sync(ctx, &input, day, sync_budget).await;
                 }
                 CampEvent::Remind => {
-                    ctx.execute_activity(RemindMembers, input.camp_id, db_options())
-                        .await?;
+                    ctx.execute_activity(
+                        RemindMembers,
+                        input.camp_id,
+                        crate::options::db_patient(),
+                    )
+                    .await?;
                 }
                 CampEvent::Settle => {
                     set_state(ctx, CampState::Settling);
@@ -198,7 +188,11 @@ impl CampWorkflow {
                     )
                     .await;
                     let list = ctx
-                        .execute_activity(DrawRefundList, input.camp_id, db_options())
+                        .execute_activity(
+                            DrawRefundList,
+                            input.camp_id,
+                            crate::options::db_patient(),
+                        )
                         .await?;
                     ctx.state_mut(|s| {
                         s.refund_list = Some(list);

@@ -11,6 +11,7 @@
 //! 5. a payment is settled only when amount, appid and mchid match (`pay.settle`); a mismatch
 //!    is an anomaly for ops. Money that arrives after the release is refunded.
 
+use crate::clock::now;
 use crate::refund::{RefundInput, RefundSettings};
 use crate::rules::camp::EnrolmentIdentity;
 use crate::rules::payment::{
@@ -339,18 +340,6 @@ pub struct PaymentWorkflow {
     handlers_running: u32,
 }
 
-fn db_options() -> ActivityOptions {
-    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(15))
-        .retry_policy(
-            RetryPolicy::builder()
-                .initial_interval(Duration::from_millis(200))
-                .backoff_coefficient(2.0)
-                .maximum_interval(Duration::from_secs(10))
-                .build(),
-        )
-        .build()
-}
-
 /// WeChat calls: transient failures retry with back-off, for at most `total`.
 pub(crate) fn wechat_options(total: Duration) -> ActivityOptions {
     ActivityOptions::with_close_timeouts(
@@ -367,10 +356,6 @@ pub(crate) fn wechat_options(total: Duration) -> ActivityOptions {
             .build(),
     )
     .build()
-}
-
-pub(crate) fn now<W>(ctx: &WorkflowContext<W>) -> DateTime<Utc> {
-    ctx.workflow_time().map(Into::into).unwrap_or_else(Utc::now)
 }
 
 fn set_state(ctx: &WorkflowContext<PaymentWorkflow>, state: PayState) {
@@ -402,7 +387,7 @@ impl PaymentWorkflow {
             expires_at,
         };
         let reservation = ctx
-            .execute_activity(ReservePayment, reserve, db_options())
+            .execute_activity(ReservePayment, reserve, crate::options::db())
             .await?;
         let (reference_id, amount_cents, description, openid) = match reservation {
             Reservation::Refused { refusal } => {
@@ -440,7 +425,7 @@ impl PaymentWorkflow {
                 })
             }),
             Ok(Prepaid::Refused { code, .. }) => {
-                ctx.execute_activity(ReleasePayment, no.clone(), db_options())
+                ctx.execute_activity(ReleasePayment, no.clone(), crate::options::db_patient())
                     .await?;
                 ctx.state_mut(|s| s.checkout = Some(Checkout::Failed { code }));
                 return Ok(Self::finish(ctx, PayState::Failed, None, None).await);
@@ -449,7 +434,7 @@ impl PaymentWorkflow {
             // configured): the member never got payment parameters, so nothing can be paid
             // under this number. The seat goes back; the member may try again (attempt + 1).
             Err(_) => {
-                ctx.execute_activity(ReleasePayment, no.clone(), db_options())
+                ctx.execute_activity(ReleasePayment, no.clone(), crate::options::db_patient())
                     .await?;
                 ctx.state_mut(|s| {
                     s.checkout = Some(Checkout::Failed {
@@ -593,7 +578,7 @@ impl PaymentWorkflow {
             via,
         };
         let state = match ctx
-            .execute_activity(SettlePayment, request, db_options())
+            .execute_activity(SettlePayment, request, crate::options::db_patient())
             .await?
         {
             Settled::Paid => PayState::Paid,
@@ -609,7 +594,7 @@ impl PaymentWorkflow {
         input: &PaymentInput,
         no: &OutTradeNo,
     ) -> WorkflowResult<PaymentOutcome> {
-        ctx.execute_activity(ReleasePayment, no.clone(), db_options())
+        ctx.execute_activity(ReleasePayment, no.clone(), crate::options::db_patient())
             .await?;
         let late = match ctx.state(|s| s.notice.clone()) {
             None => None,

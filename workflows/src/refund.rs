@@ -14,11 +14,9 @@ use crate::rules::payment::{OutRefundNo, OutTradeNo, PaidFacts, RefundStatus, re
 use crate::search_attributes::{CAMP_ID, ORDER_NO, REFUND_STATE};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use temporalio_common::RetryPolicy;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
-    ActivityOptions, CancellableFuture, SyncWorkflowContext, WorkflowContext, WorkflowContextView,
-    WorkflowResult,
+    CancellableFuture, SyncWorkflowContext, WorkflowContext, WorkflowContextView, WorkflowResult,
 };
 
 /// Timing of refunds.
@@ -228,18 +226,6 @@ pub struct RefundWorkflow {
     notice: Option<RefundNotice>,
 }
 
-fn db_options() -> ActivityOptions {
-    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(15))
-        .retry_policy(
-            RetryPolicy::builder()
-                .initial_interval(Duration::from_millis(200))
-                .backoff_coefficient(2.0)
-                .maximum_interval(Duration::from_secs(10))
-                .build(),
-        )
-        .build()
-}
-
 fn set_state(ctx: &WorkflowContext<RefundWorkflow>, state: RefundState) {
     ctx.state_mut(|s| s.state = state);
     ctx.upsert_search_attributes([REFUND_STATE.value_set(state.as_str().to_string())]);
@@ -265,7 +251,7 @@ impl RefundWorkflow {
             reason: input.reason.clone(),
         };
         let (amount_cents, total_cents) = match ctx
-            .execute_activity(ReserveRefund, reserve, db_options())
+            .execute_activity(ReserveRefund, reserve, crate::options::db())
             .await?
         {
             RefundReservation::Nothing { .. } => {
@@ -379,7 +365,7 @@ impl RefundWorkflow {
             refund_id,
             detail,
         };
-        ctx.execute_activity(FinishRefundStep, finish, db_options())
+        ctx.execute_activity(FinishRefundStep, finish, crate::options::db_patient())
             .await?;
         set_state(ctx, state);
         Ok(state)
