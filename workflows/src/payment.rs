@@ -377,8 +377,10 @@ impl PaymentWorkflow {
         }
         set_state(ctx, PayState::Reserving);
         let started = now(ctx);
-        let expires_at =
+        // Whole seconds, as `time_expire` says it.
+        let deadline =
             started + ChronoDuration::seconds(i64::from(input.settings.deadline_seconds));
+        let expires_at = DateTime::from_timestamp(deadline.timestamp(), 0).unwrap_or(deadline);
         let reserve = ReserveRequest {
             workflow_id: ctx.workflow_id().to_string(),
             out_trade_no: no.clone(),

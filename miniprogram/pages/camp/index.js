@@ -35,8 +35,8 @@ Component({
     },
     onOpen(/** @type {any} */ e) {
       const { id, status } = e.currentTarget.dataset;
-      const page = status === 'paid' ? 'progress' : 'detail';
-      wx.navigateTo({ url: `/pages/camp/${page}?id=${id}` });
+      const url = status === 'paid' ? `/pages/camp/progress?id=${id}` : `/pages/camp/detail?id=${id}`;
+      wx.navigateTo({ url });
     },
     onRetry() {
       this.reload();
