@@ -38,8 +38,19 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("API stopped");
             Ok(())
         }
+        Some("instance-id") => {
+            // The database's instance id (part of every workflow id): scripts/dev keeps the
+            // Temporal dev server's state per instance.
+            let pool = api::app::pool(&config)?;
+            let ids = platform::database::workflow_ids(&pool).await?;
+            #[allow(clippy::print_stdout)]
+            {
+                println!("{}", ids.instance());
+            }
+            Ok(())
+        }
         Some(other) => {
-            eprintln!("unknown command {other:?}; usage: api [serve|migrate]");
+            eprintln!("unknown command {other:?}; usage: api [serve|migrate|instance-id]");
             std::process::exit(2);
         }
     }

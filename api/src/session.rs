@@ -66,7 +66,8 @@ pub async fn load(
 }
 
 pub fn of_schedule(schedule: ScheduleRow, date: NaiveDate, tz: Tz) -> Result<Session, ApiError> {
-    let weekday = i8::try_from(date.weekday().number_from_monday()).unwrap_or_default();
+    let weekday =
+        i8::try_from(date.weekday().number_from_monday()).expect("ISO weekdays are 1..=7");
     if weekday != schedule.weekday {
         return Err(ApiError::invalid(
             "booking_date",
@@ -94,7 +95,10 @@ fn weekday_name(iso: i8) -> &'static str {
 impl Session {
     /// Seats of this session: the ops override, else the course's capacity.
     pub fn capacity(&self, capacity_override: Option<i32>) -> u32 {
-        u32::try_from(capacity_override.unwrap_or(self.schedule.capacity)).unwrap_or(0)
+        // An override is written only from a validated capacity (1–200).
+        capacity_override
+            .and_then(|c| u32::try_from(c).ok())
+            .unwrap_or(self.schedule.capacity)
     }
 
     pub async fn settings(&self, conn: &mut MySqlConnection) -> Result<ClassSettings, ApiError> {
@@ -108,7 +112,7 @@ impl Session {
         workflows::rules::makeup::ClassFacts {
             course_type: &self.schedule.course_type,
             level: self.schedule.level,
-            duration_minutes: u32::try_from(self.schedule.duration_minutes).unwrap_or(0),
+            duration_minutes: self.schedule.duration_minutes,
             coach: &self.schedule.coach,
             location: &self.schedule.location,
         }

@@ -266,26 +266,8 @@ async fn a_seat_won_as_a_makeup_and_retried_after_its_commit_is_still_a_cancella
         true,
     )
     .await;
-    let p = app.parent("parent").await;
-    let child = app.child(&p, "小明", 2).await;
-    let pending = leave_from(&app, &p, child, 90, 3).await;
-    let (schedule, date) = app.session(spec("group", 2, 90, 1, 4)).await;
-    let holder = app.parent("holder").await;
-    let hc = app.child(&holder, "占位", 2).await;
-    let (_, held) = app.book(&holder, hc, schedule, date).await;
-    let (status, joined) = app
-        .post(
-            "/api/v1/waitlist/join",
-            &p.token,
-            json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date, "pending_id": pending}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{joined}");
-    let waiter = Waiter {
-        parent: p.clone(),
-        entry: joined["data"]["waitlist_id"].as_i64().unwrap(),
-    };
-    let holding = (holder.clone(), held["data"]["booking_id"].as_i64().unwrap());
+    let (waiter, holding, _, _) = waiting_as_a_makeup(&app, 90, 90).await;
+    let p = waiter.parent.clone();
     assert_eq!(cancel(&app, &holding).await.0, StatusCode::OK);
     let (status, body) = respond(&app, &waiter, "confirm").await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -302,6 +284,38 @@ async fn a_seat_won_as_a_makeup_and_retried_after_its_commit_is_still_a_cancella
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(answer.0, StatusCode::OK, "{}", answer.1);
+}
+
+/// A child with a pending makeup of an `original`-minute class waits, as that makeup, for a
+/// full `target`-minute class of one seat; returns (the waiter, the holder of the seat, the
+/// session, the child).
+async fn waiting_as_a_makeup(
+    app: &TestApp,
+    original: u32,
+    target: u32,
+) -> (Waiter, (Parent, i64), (i64, NaiveDate), i64) {
+    let p = app.parent("parent").await;
+    let child = app.child(&p, "小明", 2).await;
+    let pending = leave_from(app, &p, child, original, 3).await;
+    let (schedule, date) = app.session(spec("group", 2, target, 1, 4)).await;
+    let holder = app.parent("holder").await;
+    let hc = app.child(&holder, "占位", 2).await;
+    let (_, held) = app.book(&holder, hc, schedule, date).await;
+    let (status, joined) = app
+        .post(
+            "/api/v1/waitlist/join",
+            &p.token,
+            json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date,
+                   "pending_id": pending, "accept_shorter": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{joined}");
+    let waiter = Waiter {
+        parent: p,
+        entry: joined["data"]["waitlist_id"].as_i64().unwrap(),
+    };
+    let holding = (holder, held["data"]["booking_id"].as_i64().unwrap());
+    (waiter, holding, (schedule, date), child)
 }
 
 /// Lock waits are bounded below every timeout (InnoDB waits 50 s by default) and a lock that
@@ -565,25 +579,8 @@ async fn two_seats_are_held_for_two_people_at_once_and_never_twice_for_one() {
 async fn a_makeup_seat_won_from_a_queue_is_refused_on_a_time_clash_and_stays_on_offer() {
     let app = spawn_app().await;
     app.set_type_settings("group", windows(600, 600, 0)).await;
-    let p = app.parent("parent").await;
-    let child = app.child(&p, "小明", 2).await;
-    let pending = leave_from(&app, &p, child, 90, 3).await;
-    let (schedule, date) = app.session(spec("group", 2, 90, 1, 4)).await;
-    let holder = app.parent("holder").await;
-    let hc = app.child(&holder, "占位", 2).await;
-    let (_, held) = app.book(&holder, hc, schedule, date).await;
-    let (status, joined) = app
-        .post(
-            "/api/v1/waitlist/join",
-            &p.token,
-            json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date, "pending_id": pending}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{joined}");
-    let waiter = Waiter {
-        parent: p.clone(),
-        entry: joined["data"]["waitlist_id"].as_i64().unwrap(),
-    };
+    let (waiter, holding, (schedule, date), child) = waiting_as_a_makeup(&app, 90, 90).await;
+    let p = waiter.parent.clone();
     let other = app.parent("other").await;
     let oc = app.child(&other, "小红", 2).await;
     let (_, other_joined) = app.join(&other, oc, schedule, date).await;
@@ -597,7 +594,6 @@ async fn a_makeup_seat_won_from_a_queue_is_refused_on_a_time_clash_and_stays_on_
         app.book(&p, child, clash.0, clash.1).await.0,
         StatusCode::CREATED
     );
-    let holding = (holder, held["data"]["booking_id"].as_i64().unwrap());
     assert_eq!(cancel(&app, &holding).await.0, StatusCode::OK);
     let (status, body) = respond(&app, &waiter, "confirm").await;
     assert_eq!(
@@ -620,26 +616,7 @@ async fn a_longer_makeup_won_from_a_queue_must_be_paid_from_credits_where_the_cl
                "extra_requires_compensation": true}),
     )
     .await;
-    let p = app.parent("parent").await;
-    let child = app.child(&p, "小明", 2).await;
-    let pending = leave_from(&app, &p, child, 60, 3).await;
-    let (schedule, date) = app.session(spec("group", 2, 90, 1, 4)).await;
-    let holder = app.parent("holder").await;
-    let hc = app.child(&holder, "占位", 2).await;
-    let (_, held) = app.book(&holder, hc, schedule, date).await;
-    let (status, joined) = app
-        .post(
-            "/api/v1/waitlist/join",
-            &p.token,
-            json!({"profile_id": child, "course_schedule_id": schedule, "booking_date": date, "pending_id": pending}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{joined}");
-    let waiter = Waiter {
-        parent: p,
-        entry: joined["data"]["waitlist_id"].as_i64().unwrap(),
-    };
-    let holding = (holder, held["data"]["booking_id"].as_i64().unwrap());
+    let (waiter, holding, _, _) = waiting_as_a_makeup(&app, 60, 90).await;
     assert_eq!(cancel(&app, &holding).await.0, StatusCode::OK);
     let (status, body) = respond(&app, &waiter, "confirm").await;
     assert_eq!(

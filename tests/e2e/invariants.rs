@@ -376,7 +376,7 @@ async fn chaos(ops: usize) {
     eprintln!("chaos: seed {seed} (CHAOS_SEED={seed} replays), {ops} operations");
     let mut rng = Rng(seed);
     let w = world(12).await;
-    let mut workers = vec![worker_process(&w.app).await, worker_process(&w.app).await];
+    let mut workers = [worker_process(&w.app).await, worker_process(&w.app).await];
     let mut tally: HashMap<(&'static str, u16), usize> = HashMap::new();
     let mut kills = 0;
     let batch = 8;

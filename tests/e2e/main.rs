@@ -20,6 +20,7 @@ mod pay_refunds;
 mod pay_replay;
 mod pay_resilience;
 mod replay;
+mod rules_doc;
 mod waitlist_cutoff;
 mod waitlist_queue;
 mod wechat_delivery;

@@ -19,6 +19,7 @@ pub mod refund;
 pub mod rules;
 pub mod search_attributes;
 pub mod settings;
+pub mod status;
 pub mod waitlist_cutoff;
 pub mod waitlist_offer;
 

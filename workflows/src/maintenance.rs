@@ -66,8 +66,7 @@ impl MaintenanceWorkflow {
                 .execute_activity(ReapOffers, input.reap_after_seconds, options::db())
                 .await
             {
-                let n = u64::try_from(report.closed_offers.len()).unwrap_or(u64::MAX);
-                ctx.state_mut(|s| s.offers_closed += n);
+                ctx.state_mut(|s| s.offers_closed += report.closed_offers.len() as u64);
             }
             if let Ok(wechat) = ctx
                 .execute_activity(NotifyPositions, (), options::db())

@@ -1,11 +1,12 @@
 //! SQL of the makeup activities (M1–M5): pending makeups, the target class, time clashes, the
 //! makeup record. Runs inside the caller's transaction, after the session lock.
 
-use crate::error::{Result, inserted_id, u32_of};
+use crate::error::{Failure, Result, inserted_id, u32_of};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::MySqlConnection;
 use workflows::SessionKey;
 use workflows::rules::makeup::{ClassFacts, CompletionType};
+use workflows::status::{MakeupStatus, PendingStatus};
 
 /// A pending makeup, locked.
 #[derive(Debug, Clone)]
@@ -46,7 +47,8 @@ pub async fn lock_pending(conn: &mut MySqlConnection, id: i64) -> Result<Option<
                 course_type,
                 level,
                 duration_minutes: u32_of("duration_minutes", minutes)?,
-                open: status == "open",
+                open: PendingStatus::try_from(status).map_err(|e| Failure::Data(e.to_string()))?
+                    == PendingStatus::Open,
             })
         },
     )
@@ -189,15 +191,22 @@ pub async fn lock_makeup(conn: &mut MySqlConnection, id: i64) -> Result<Option<M
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(
-        |(booking_id, profile_id, pending_makeup_id, status, s, d)| MakeupRow {
-            booking_id: booking_id.unwrap_or_default(),
-            profile_id,
-            pending_makeup_id,
-            cancelled: status == "cancelled",
-            session: SessionKey::new(s, d),
+    row.map(
+        |(booking_id, profile_id, pending_makeup_id, status, s, d)| {
+            let status =
+                MakeupStatus::try_from(status).map_err(|e| Failure::Data(e.to_string()))?;
+            Ok(MakeupRow {
+                booking_id: booking_id.ok_or_else(|| {
+                    Failure::Data(format!("makeup of pending {pending_makeup_id} has no seat"))
+                })?,
+                profile_id,
+                pending_makeup_id,
+                cancelled: status == MakeupStatus::Cancelled,
+                session: SessionKey::new(s, d),
+            })
         },
-    ))
+    )
+    .transpose()
 }
 
 /// The session of a makeup booking (to take its lock first).

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
 use workflows::SessionKey;
 use workflows::offer::{OfferPhase, ReleaseOutcome};
+use workflows::status::{BookingStatus, EntryStatus};
 
 /// The recorded outcome of an earlier attempt of this release, if any.
 pub async fn recorded_release(
@@ -50,8 +51,15 @@ pub async fn booking_to_release(
     .bind(session.booking_date)
     .fetch_optional(conn)
     .await?;
+    let row = row
+        .map(|(status, makeup)| {
+            BookingStatus::try_from(status)
+                .map(|s| (s, makeup))
+                .map_err(|e| crate::error::Failure::Data(e.to_string()))
+        })
+        .transpose()?;
     Ok(match row {
-        Some((status, _)) if status != "booked" => BookingToRelease::NotBooked,
+        Some((status, _)) if status != BookingStatus::Booked => BookingToRelease::NotBooked,
         Some((_, Some(_))) => BookingToRelease::MakeupSeat,
         Some((_, None)) => BookingToRelease::Booked,
         None => BookingToRelease::NotBooked,
@@ -238,7 +246,8 @@ pub async fn no_seats_left(conn: &mut MySqlConnection, workflow_id: &str) -> Res
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EntryState {
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EntryStatus,
     pub profile_id: i64,
     pub booking_id: Option<i64>,
     pub course_schedule_id: i64,
@@ -254,7 +263,7 @@ impl EntryState {
     }
 
     pub fn is_active(&self) -> bool {
-        matches!(self.status.as_str(), "waiting" | "notified")
+        self.status.is_active()
     }
 }
 

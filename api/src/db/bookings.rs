@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{MySqlConnection, MySqlPool};
 use workflows::SessionKey;
+use workflows::status::BookingStatus;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BookingRow {
@@ -11,7 +12,8 @@ pub struct BookingRow {
     pub user_id: i64,
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: BookingStatus,
     /// direct | waitlist | makeup
     pub source: String,
     /// the makeup this seat is, while that makeup is booked (its own routes release it)
@@ -72,7 +74,7 @@ pub async fn insert(
     .bind(source)
     .execute(conn)
     .await?;
-    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
+    crate::db::inserted_id(&result)
 }
 
 /// A parent's bookings from `from` on, soonest first.
@@ -91,7 +93,8 @@ pub struct MyBookingRow {
     pub coach: String,
     pub location: String,
     pub starts_at: DateTime<Utc>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: BookingStatus,
     pub source: String,
     pub makeup_booking_id: Option<i64>,
 }

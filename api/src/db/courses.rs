@@ -37,7 +37,7 @@ pub async fn create_course(pool: &MySqlPool, c: &NewCourse<'_>) -> Result<i64, s
     .bind(c.capacity)
     .execute(pool)
     .await?;
-    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
+    crate::db::inserted_id(&result)
 }
 
 pub async fn list_courses(pool: &MySqlPool) -> Result<Vec<CourseRow>, sqlx::Error> {
@@ -84,5 +84,5 @@ pub async fn create_schedule(pool: &MySqlPool, s: &NewSchedule<'_>) -> Result<i6
     .bind(s.location)
     .execute(pool)
     .await?;
-    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
+    crate::db::inserted_id(&result)
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::MySqlPool;
+use workflows::status::{MakeupStatus, PendingStatus};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PendingRow {
@@ -13,10 +14,12 @@ pub struct PendingRow {
     pub course_name: String,
     pub course_type: String,
     pub level: i8,
-    pub duration_minutes: i32,
+    #[sqlx(try_from = "i32")]
+    pub duration_minutes: u32,
     pub price_cents: i32,
     pub leave_date: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PendingStatus,
     /// the missed session
     pub course_schedule_id: i64,
     pub original_starts_at: Option<DateTime<Utc>>,
@@ -69,7 +72,8 @@ pub struct MakeupRow {
     pub starts_at: DateTime<Utc>,
     pub makeup_duration: i32,
     pub original_duration: i32,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MakeupStatus,
     pub completion_type: String,
     pub workflow_id: Option<String>,
     pub profile_name: String,
@@ -208,7 +212,7 @@ impl PendingRow {
         workflows::rules::makeup::ClassFacts {
             course_type: &self.course_type,
             level: self.level,
-            duration_minutes: u32::try_from(self.duration_minutes).unwrap_or(0),
+            duration_minutes: self.duration_minutes,
             coach: &self.coach,
             location: &self.location,
         }

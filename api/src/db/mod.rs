@@ -20,3 +20,16 @@ pub fn now_millis() -> DateTime<Utc> {
     let now = Utc::now();
     DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
 }
+
+/// A `COUNT(*)` or `SUM(...)` as u32: a negative or huge value is bad data (an error), never a
+/// silent clamp.
+pub fn count(column: &str, n: i64) -> Result<u32, sqlx::Error> {
+    u32::try_from(n)
+        .map_err(|_| sqlx::Error::Decode(format!("{column} = {n} is not a count").into()))
+}
+
+/// The id MySQL gave an inserted row.
+pub fn inserted_id(result: &sqlx::mysql::MySqlQueryResult) -> Result<i64, sqlx::Error> {
+    i64::try_from(result.last_insert_id())
+        .map_err(|_| sqlx::Error::Decode(format!("insert id {}", result.last_insert_id()).into()))
+}

@@ -17,7 +17,7 @@ pub async fn reserved_seats(
     .bind(key.booking_date)
     .fetch_one(conn)
     .await?;
-    Ok(u32::try_from(n.unwrap_or(0)).unwrap_or(0))
+    crate::db::count("held seats", n.unwrap_or(0))
 }
 
 /// Open offers of a session, oldest first.

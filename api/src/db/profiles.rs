@@ -30,7 +30,7 @@ pub async fn create(
         .bind(level)
         .execute(pool)
         .await?;
-    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
+    crate::db::inserted_id(&result)
 }
 
 /// The parent who owns the profile, if it exists.

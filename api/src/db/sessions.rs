@@ -18,9 +18,11 @@ pub struct ScheduleRow {
     pub course_name: String,
     pub course_type: String,
     pub level: i8,
-    pub duration_minutes: i32,
+    #[sqlx(try_from = "i32")]
+    pub duration_minutes: u32,
     pub price_cents: i32,
-    pub capacity: i32,
+    #[sqlx(try_from = "i32")]
+    pub capacity: u32,
 }
 
 const SCHEDULE_SELECT: &str =
@@ -130,7 +132,7 @@ pub async fn booked_count(conn: &mut MySqlConnection, key: SessionKey) -> Result
     .bind(key.booking_date)
     .fetch_one(conn)
     .await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    crate::db::count("count", n)
 }
 
 /// The seats of a locked session ([`SeatCount`], the one seat rule): booked and held by open
@@ -164,8 +166,8 @@ pub async fn range_counts(
 ) -> Result<RangeCounts, sqlx::Error> {
     let to_map = |rows: Vec<(i64, NaiveDate, i64)>| {
         rows.into_iter()
-            .map(|(s, d, n)| (SessionKey::new(s, d), u32::try_from(n).unwrap_or(u32::MAX)))
-            .collect::<HashMap<_, _>>()
+            .map(|(s, d, n)| Ok((SessionKey::new(s, d), crate::db::count("count", n)?)))
+            .collect::<Result<HashMap<_, _>, sqlx::Error>>()
     };
     let booked: Vec<(i64, NaiveDate, i64)> = sqlx::query_as(
         "SELECT course_schedule_id, booking_date, COUNT(*) FROM booking
@@ -201,9 +203,9 @@ pub async fn range_counts(
     .fetch_all(pool)
     .await?;
     Ok(RangeCounts {
-        reserved: to_map(reserved),
-        booked: to_map(booked),
-        waiting: to_map(waiting),
-        capacity_override: to_map(overrides),
+        reserved: to_map(reserved)?,
+        booked: to_map(booked)?,
+        waiting: to_map(waiting)?,
+        capacity_override: to_map(overrides)?,
     })
 }

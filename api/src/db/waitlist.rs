@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{MySqlConnection, MySqlPool};
 use workflows::SessionKey;
+use workflows::status::EntryStatus;
 
 pub const ACTIVE: &str = "('waiting', 'notified')";
 
@@ -16,7 +17,7 @@ pub async fn active_count(conn: &mut MySqlConnection, key: SessionKey) -> Result
     .bind(key.booking_date)
     .fetch_one(conn)
     .await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    crate::db::count("count", n)
 }
 
 pub async fn profile_is_waiting(
@@ -64,7 +65,7 @@ pub async fn insert(conn: &mut MySqlConnection, e: &NewEntry) -> Result<i64, sql
     .bind(e.position)
     .execute(conn)
     .await?;
-    Ok(i64::try_from(result.last_insert_id()).unwrap_or(i64::MAX))
+    crate::db::inserted_id(&result)
 }
 
 /// One entry with its owner and computed position (`None` once it left the queue).
@@ -80,7 +81,8 @@ pub struct EntryRow {
     pub course_id: i64,
     pub course_type: String,
     pub starts_at: DateTime<Utc>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EntryStatus,
     pub joined_at: DateTime<Utc>,
     pub expiration_reason: Option<String>,
     pub position: Option<i64>,

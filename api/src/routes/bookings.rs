@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use workflows::offer::{Release, ReleaseOutcome, ReleaseRefusal};
 use workflows::settings::ClassSettings;
+use workflows::status::BookingStatus;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SessionRef {
@@ -40,6 +41,7 @@ fn already_booked() -> ApiError {
 
 #[utoipa::path(post, path = "/api/v1/bookings", tag = "bookings", security(("bearer" = [])), request_body = SessionRef,
     responses((status = 201, body = Envelope<Booked>), (status = 409, description = "full / already booked / started")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, profile_id = req.profile_id, schedule = req.course_schedule_id, date = %req.booking_date))]
 pub async fn book(
     State(state): State<AppState>,
     parent: Parent,
@@ -90,7 +92,8 @@ pub struct MyBooking {
     /// the class has not started yet
     pub upcoming: bool,
     /// booked | cancelled | leave | attended | no_show
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: workflows::status::BookingStatus,
     /// direct | waitlist | makeup
     pub source: String,
     /// set while this seat is a booked makeup (cancel it through `DELETE /makeup/{id}/cancel`)
@@ -103,7 +106,7 @@ pub struct MyBooking {
 
 /// Why a booking cannot be cancelled or turned into a leave now; `None` when it can.
 fn release_blocked(b: &db::bookings::MyBookingRow, now: DateTime<Utc>) -> Option<ApiError> {
-    if b.status != "booked" {
+    if b.status != BookingStatus::Booked {
         Some(already_released())
     } else if b.makeup_booking_id.is_some() {
         Some(makeup_seat())
@@ -182,7 +185,7 @@ async fn releasable(
     if booking.user_id != parent.user_id {
         return Err(ApiError::Forbidden);
     }
-    if booking.status != "booked" {
+    if booking.status != BookingStatus::Booked {
         return Err(already_released());
     }
     if booking.makeup_booking_id.is_some() {
@@ -249,6 +252,7 @@ async fn release(
 
 #[utoipa::path(post, path = "/api/v1/bookings/{id}/cancel", tag = "bookings", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "already cancelled / started")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, booking_id = id))]
 pub async fn cancel(
     State(state): State<AppState>,
     parent: Parent,
@@ -265,6 +269,7 @@ pub async fn cancel(
 
 #[utoipa::path(post, path = "/api/v1/bookings/{id}/leave", tag = "bookings", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<Released>), (status = 409, description = "already cancelled / started")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, booking_id = id))]
 pub async fn leave(
     State(state): State<AppState>,
     parent: Parent,

@@ -19,6 +19,7 @@ use workflows::rules::makeup::{
     ClassFacts, MatchInfo, eligible, hint, insufficient_message, match_info, shorter_question,
 };
 use workflows::settings::ClassSettings;
+use workflows::status::{MakeupStatus, PendingStatus};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PendingView {
@@ -29,12 +30,13 @@ pub struct PendingView {
     pub course_name: String,
     pub course_type: String,
     pub level: i8,
-    pub duration_minutes: i32,
+    pub duration_minutes: u32,
     pub price: f64,
     /// the class the child missed
     pub leave_date: NaiveDate,
     /// open | booked
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: workflows::status::PendingStatus,
     /// the missed session: schedule, date (= `leave_date`), start, coach and place
     pub course_schedule_id: i64,
     pub booking_date: NaiveDate,
@@ -145,7 +147,7 @@ pub async fn available(
     let missed = ClassFacts {
         course_type: &p.course_type,
         level: p.level,
-        duration_minutes: u32::try_from(p.duration_minutes).unwrap_or(0),
+        duration_minutes: p.duration_minutes,
         coach: &p.coach,
         location: &p.location,
     };
@@ -184,7 +186,7 @@ fn facts_of(s: &SessionItem) -> ClassFacts<'_> {
     ClassFacts {
         course_type: &s.course_type,
         level: s.level,
-        duration_minutes: u32::try_from(s.duration_minutes).unwrap_or(0),
+        duration_minutes: s.duration_minutes,
         coach: &s.coach,
         location: &s.location,
     }
@@ -272,13 +274,14 @@ pub fn refusal(r: MakeupRefusal) -> ApiError {
 #[utoipa::path(post, path = "/api/v1/makeup/book", tag = "makeup", security(("bearer" = [])), request_body = BookBody,
     responses((status = 201, body = Envelope<Booked>),
               (status = 409, description = "40908 shorter (resubmit with accept_shorter), 40906 full, 40909 not enough credit, 40910 clash")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, pending_id = body.pending_id, schedule = body.course_schedule_id, date = %body.booking_date))]
 pub async fn book(
     State(state): State<AppState>,
     parent: Parent,
     ApiJson(body): ApiJson<BookBody>,
 ) -> Result<Reply<Booked>, ApiError> {
     let p = owned_pending(&state, parent, body.pending_id).await?;
-    if p.status != "open" {
+    if p.status != PendingStatus::Open {
         return Err(refusal(MakeupRefusal::NotOpen));
     }
     let s = session::load(&state, body.course_schedule_id, body.booking_date).await?;
@@ -326,22 +329,23 @@ pub enum MakeupStatusView {
 }
 
 impl MakeupStatusView {
-    /// `confirmed` in the table is `booked` to parents, like any booking.
-    fn of_stored(stored: &str) -> Self {
+    /// `confirmed` in the table is `booked` to parents, like any booking (a makeup is never
+    /// shown while still `pending`: it is written confirmed).
+    fn of_stored(stored: MakeupStatus) -> Self {
         match stored {
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            "no_show" => Self::NoShow,
-            _ => Self::Booked,
+            MakeupStatus::Completed => Self::Completed,
+            MakeupStatus::Cancelled => Self::Cancelled,
+            MakeupStatus::NoShow => Self::NoShow,
+            MakeupStatus::Confirmed | MakeupStatus::Pending => Self::Booked,
         }
     }
 
     fn stored(self) -> &'static str {
         match self {
-            Self::Booked => "confirmed",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-            Self::NoShow => "no_show",
+            Self::Booked => MakeupStatus::Confirmed.as_str(),
+            Self::Completed => MakeupStatus::Completed.as_str(),
+            Self::Cancelled => MakeupStatus::Cancelled.as_str(),
+            Self::NoShow => MakeupStatus::NoShow.as_str(),
         }
     }
 }
@@ -392,7 +396,7 @@ fn my_makeup(m: db::makeup::MakeupRow, settings: ClassSettings, tz: chrono_tz::T
         location: m.location,
         duration_minutes: m.makeup_duration,
         original_duration: m.original_duration,
-        status: MakeupStatusView::of_stored(&m.status),
+        status: MakeupStatusView::of_stored(m.status),
         completion_type: m.completion_type,
         compensation_created: m.compensation_created,
         compensation_used: m.compensation_used,
@@ -514,6 +518,7 @@ pub struct Cancelled {
 
 #[utoipa::path(delete, path = "/api/v1/makeup/{id}/cancel", tag = "makeup", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<Cancelled>), (status = 409, description = "past the cancel cutoff / not cancellable")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, makeup_booking_id = id))]
 pub async fn cancel(
     State(state): State<AppState>,
     parent: Parent,
@@ -521,7 +526,10 @@ pub async fn cancel(
 ) -> Result<Reply<Cancelled>, ApiError> {
     let m = owned_makeup(&state, parent, id).await?;
     let not_cancellable = || ApiError::conflict(codes::CONFLICT, "该补课已取消或已结束");
-    let Some(workflow_id) = m.workflow_id.filter(|_| m.status == "confirmed") else {
+    let Some(workflow_id) = m
+        .workflow_id
+        .filter(|_| m.status == MakeupStatus::Confirmed)
+    else {
         return Err(not_cancellable());
     };
     match flows::cancel_makeup(&state, &workflow_id).await? {

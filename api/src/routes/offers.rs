@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use workflows::SessionKey;
 use workflows::offer::{Action, RespondInput, RespondRejection, Verdict};
+use workflows::status::EntryStatus;
 
 pub const TAKEN: &str = "名额已被抢占";
 pub const EXPIRED: &str = "候补确认已过期，名额已顺位给下一位候补用户";
@@ -73,6 +74,7 @@ fn no_offer() -> ApiError {
     responses((status = 200, body = Envelope<RespondReply>),
               (status = 409, description = "taken: 名额已被抢占 (data.verdict = taken)"),
               (status = 410, description = "expired: 候补确认已过期 (data.verdict = expired)")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, waitlist_id = id, action = ?body.action))]
 pub async fn respond(
     State(state): State<AppState>,
     parent: Parent,
@@ -86,9 +88,9 @@ pub async fn respond(
         ActionInput::Confirm => Action::Confirm,
         ActionInput::Decline => Action::Decline,
     };
-    match entry.status.as_str() {
+    match entry.status {
         // A repeated confirm (a retry) gets the same answer.
-        "confirmed" => {
+        EntryStatus::Confirmed => {
             return Ok(Reply::ok(RespondReply {
                 verdict: "won",
                 booking_id: entry.booking_id,
@@ -96,9 +98,11 @@ pub async fn respond(
             })
             .message("候补成功，已为您预约"));
         }
-        "expired" => return Err(expired()),
-        "cancelled" => return Err(ApiError::conflict(codes::CONFLICT, "您已不在候补队列中")),
-        _ => {}
+        EntryStatus::Expired => return Err(expired()),
+        EntryStatus::Cancelled => {
+            return Err(ApiError::conflict(codes::CONFLICT, "您已不在候补队列中"));
+        }
+        EntryStatus::Waiting | EntryStatus::Notified => {}
     }
     let input = RespondInput {
         waitlist_id: id,

@@ -37,7 +37,7 @@ pub struct SessionItem {
     pub course_name: String,
     pub course_type: String,
     pub level: i8,
-    pub duration_minutes: i32,
+    pub duration_minutes: u32,
     /// yuan
     pub price: f64,
     pub starts_at: DateTime<FixedOffset>,
@@ -179,7 +179,7 @@ pub async fn session_items(
                     .capacity_override
                     .get(&s.key)
                     .copied()
-                    .unwrap_or(u32::try_from(schedule.capacity).unwrap_or(0)),
+                    .unwrap_or(schedule.capacity),
                 booked: counts.booked.get(&s.key).copied().unwrap_or(0),
                 held: counts.reserved.get(&s.key).copied().unwrap_or(0),
             };

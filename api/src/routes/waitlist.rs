@@ -17,7 +17,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use workflows::makeup::MakeupRefusal;
-use workflows::rules::makeup::{duration_difference, eligible};
+use workflows::rules::makeup::eligible;
 use workflows::rules::time::waitlist_cutoff;
 use workflows::rules::waitlist::{
     JoinRefusal, QueueSnapshot, check_join, estimated_wait_text, position_message,
@@ -81,17 +81,17 @@ async fn check_makeup_join(
     if p.profile_id != req.profile_id {
         return Err(ApiError::invalid("pending_id", "待补课记录不属于该孩子"));
     }
-    if p.status != "open" {
+    if p.status != workflows::status::PendingStatus::Open {
         return Err(refusal(MakeupRefusal::NotOpen));
     }
     if !eligible(&p.facts(), &s.facts()) {
         return Err(refusal(MakeupRefusal::NotEligible));
     }
-    let (d, _) = duration_difference(p.facts().duration_minutes, s.facts().duration_minutes);
-    if d > 0 && !req.accept_shorter {
+    let (original, makeup) = (p.facts().duration_minutes, s.facts().duration_minutes);
+    if makeup < original && !req.accept_shorter {
         return Err(refusal(MakeupRefusal::NeedsAcceptShorter {
-            makeup_minutes: s.facts().duration_minutes,
-            missing_minutes: u32::try_from(d).unwrap_or(u32::MAX),
+            makeup_minutes: makeup,
+            missing_minutes: original - makeup,
         }));
     }
     Ok(())
@@ -100,6 +100,7 @@ async fn check_makeup_join(
 #[utoipa::path(post, path = "/api/v1/waitlist/join", tag = "waitlist", security(("bearer" = [])), request_body = JoinBody,
     responses((status = 201, description = "message: 您是第N位候补", body = Envelope<Joined>),
               (status = 409, description = "not full / past cutoff / queue full / already waiting / already booked")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, profile_id = req.profile_id, schedule = req.course_schedule_id, date = %req.booking_date))]
 pub async fn join(
     State(state): State<AppState>,
     parent: Parent,
@@ -174,7 +175,8 @@ pub struct Entry {
     pub rules: Rules,
     /// waiting | notified | confirmed | expired | cancelled. `notified` alone is not an offer:
     /// only `offer` (non-null) means there is a seat to confirm now
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: workflows::status::EntryStatus,
     /// 1-based, contiguous; null once the entry left the queue
     pub position: Option<i64>,
     pub waitlist_count: i64,
@@ -275,7 +277,8 @@ pub struct Position {
     pub waitlist_id: i64,
     pub position: Option<i64>,
     pub waitlist_count: i64,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: workflows::status::EntryStatus,
 }
 
 #[utoipa::path(get, path = "/api/v1/waitlist/position/{id}", tag = "waitlist", security(("bearer" = [])),
@@ -307,6 +310,7 @@ pub struct Left {
 
 #[utoipa::path(delete, path = "/api/v1/waitlist/{id}", tag = "waitlist", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<Left>), (status = 409, description = "no longer waiting")))]
+#[tracing::instrument(skip_all, fields(user_id = parent.user_id, waitlist_id = id))]
 pub async fn leave(
     State(state): State<AppState>,
     parent: Parent,

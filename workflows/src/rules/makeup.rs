@@ -186,14 +186,20 @@ pub fn decide(c: &MakeupCase<'_>) -> Result<MakeupPlan, crate::makeup::MakeupRef
         return Err(R::Clash);
     }
     let (d, kind) = duration_difference(c.original.duration_minutes, c.target.duration_minutes);
-    let missing = u32::try_from(d.max(0)).unwrap_or(u32::MAX);
+    let missing = c
+        .original
+        .duration_minutes
+        .saturating_sub(c.target.duration_minutes);
     if d > 0 && !c.accept_shorter {
         return Err(R::NeedsAcceptShorter {
             makeup_minutes: c.target.duration_minutes,
             missing_minutes: missing,
         });
     }
-    let extra = u32::try_from((-d).max(0)).unwrap_or(u32::MAX);
+    let extra = c
+        .target
+        .duration_minutes
+        .saturating_sub(c.original.duration_minutes);
     let spend = if extra > 0 && c.pay_extra_from_credits {
         spend_plan(c.credits, extra).ok_or(R::Insufficient {
             needed: extra,

@@ -20,7 +20,8 @@ pub struct QueueEntry {
     pub waitlist_id: i64,
     pub profile_id: i64,
     pub profile_name: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: workflows::status::EntryStatus,
     pub position: Option<i64>,
     pub joined_at: DateTime<FixedOffset>,
     pub expiration_reason: Option<String>,
