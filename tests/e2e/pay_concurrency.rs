@@ -159,3 +159,60 @@ async fn killing_the_worker_mid_payment_hands_the_payment_to_another_worker() {
     assert_eq!(json.matches("\"pay.prepay\"").count(), 1);
     assert_eq!(app.pay.orders().len(), 1);
 }
+
+/// The reservation transaction itself, without Temporal in between: 60 transactions at once,
+/// each starting with a plain read (as `pay.reserve` does) before it takes the camp lock, for
+/// the last 5 seats. A count that read the transaction's early snapshot would oversell here.
+#[tokio::test]
+async fn the_seat_reservation_transaction_never_oversells_under_contention() {
+    use activities::camp::seat;
+    use workflows::rules::camp::EnrolmentIdentity;
+    use workflows::rules::payment::OutTradeNo;
+    let app = spawn_pay_app(&[]).await;
+    let (camp, _) = app
+        .camp(CampSpec {
+            capacity: 5,
+            ..Default::default()
+        })
+        .await;
+    let mut users = Vec::new();
+    for i in 0..60 {
+        let r = sqlx::query("INSERT INTO user (role, openid) VALUES ('parent', ?)")
+            .bind(format!("race-{i}"))
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        users.push(r.last_insert_id() as i64);
+    }
+    let results = futures::future::join_all(users.iter().map(|&user| {
+        let pool = app.pool.clone();
+        async move {
+            let mut tx = pool.begin().await.unwrap();
+            let _ = activities::pay::db::payment(&mut tx, "CAMP0U0N0", false)
+                .await
+                .unwrap();
+            let seat = seat::reserve(
+                &mut tx,
+                camp,
+                user,
+                &EnrolmentIdentity::default(),
+                &OutTradeNo::for_camp(camp, user, 1),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            seat.is_ok()
+        }
+    }))
+    .await;
+    assert_eq!(results.iter().filter(|ok| **ok).count(), 5);
+    let (held,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM camp_enrolment WHERE camp_id = ? AND status = 'reserved'",
+    )
+    .bind(camp)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(held, 5);
+}

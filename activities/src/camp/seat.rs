@@ -106,9 +106,12 @@ pub async fn reserve(
         // A stale attempt (another request moved on): not this one's to take.
         return Ok(Err(Refusal::AlreadyEnrolled));
     }
+    // A locking read: it sees every seat committed before the camp lock was ours. A plain
+    // read would use the transaction's snapshot, taken at its first read (before the lock),
+    // and miss seats other transactions committed meanwhile: an oversell under load.
     let (held,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM camp_enrolment
-          WHERE camp_id = ? AND status IN ('reserved', 'paid', 'anomaly')",
+          WHERE camp_id = ? AND status IN ('reserved', 'paid', 'anomaly') FOR UPDATE",
     )
     .bind(camp_id)
     .fetch_one(&mut *conn)

@@ -118,14 +118,15 @@ pub async fn refund(
 }
 
 /// Refunds of the order not yet final one way or the other (money on its way back, or
-/// abnormal and waiting for ops).
+/// abnormal and waiting for ops). A locking read, so it sees every refund committed before the
+/// payment's row lock was taken (not the transaction's older snapshot).
 pub async fn in_flight_cents(
     conn: &mut MySqlConnection,
     out_trade_no: &str,
 ) -> Result<i64, sqlx::Error> {
     let (sum,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS SIGNED) FROM payment_refund
-          WHERE out_trade_no = ? AND state IN ('reserved', 'processing', 'abnormal')",
+          WHERE out_trade_no = ? AND state IN ('reserved', 'processing', 'abnormal') FOR UPDATE",
     )
     .bind(out_trade_no)
     .fetch_one(conn)
