@@ -101,7 +101,21 @@ impl PayActivities {
                 .await?
                 {
                     Ok(seat) => seat,
-                    Err(refusal) => return Ok(Reservation::Refused { refusal }),
+                    Err(refusal) => {
+                        // An earlier attempt of this very step may have committed meanwhile
+                        // (attempts can overlap after a timeout): its payment is the answer.
+                        if let Some(p) =
+                            db::payment(&mut tx, req.out_trade_no.as_str(), true).await?
+                        {
+                            return Ok(Reservation::Reserved {
+                                reference_id: p.purpose_id,
+                                amount_cents: u64::try_from(p.amount_cents).unwrap_or(0),
+                                description: p.description,
+                                openid: p.openid,
+                            });
+                        }
+                        return Ok(Reservation::Refused { refusal });
+                    }
                 }
             }
         };
