@@ -18,11 +18,24 @@
 #   worker's /metrics). Each target copies only its binary and runs as the unprivileged
 #   user `app` (uid/gid 10001).
 #
+# - console: node:<NODE_VERSION>-bookworm-slim builds the staff console (Vue + Vite, lockfile
+#   committed) into static files; the api image serves them under /console.
+#
 # Time zones come from chrono-tz (compiled in), so no tzdata is needed; migrations are
 # embedded in the api binary (sqlx::migrate!), so nothing else is copied.
 
 ARG RUST_VERSION=1.95
 ARG DEBIAN_SUITE=bookworm
+ARG NODE_VERSION=20
+
+# The staff console (console/): `npm ci && npm run build` → static files the api serves under
+# /console (CONSOLE_DIR).
+FROM node:${NODE_VERSION}-${DEBIAN_SUITE}-slim AS console
+WORKDIR /console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY console/ ./
+RUN npm run build
 
 FROM rust:${RUST_VERSION}-${DEBIAN_SUITE} AS build
 WORKDIR /src
@@ -50,8 +63,10 @@ ENV RUST_LOG=info \
 # `api`: serves on API_ADDR and applies the migrations at start; `api migrate` only migrates.
 FROM runtime AS api
 COPY --from=build --chmod=0755 /out/api /usr/local/bin/api
+COPY --from=console /console/dist /usr/share/gym-waitlist/console
 USER app:app
-ENV API_ADDR=0.0.0.0:8080
+ENV API_ADDR=0.0.0.0:8080 \
+    CONSOLE_DIR=/usr/share/gym-waitlist/console
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/api"]
 CMD ["serve"]

@@ -12,6 +12,7 @@ pub mod wechat;
 pub mod credit_activities;
 pub mod makeup_activities;
 pub mod offer_activities;
+mod retention_activities;
 pub mod waitlist_activities;
 mod wechat_activities;
 
@@ -22,5 +23,6 @@ pub use makeup_activities::MakeupActivities;
 pub use notify::inbox::Notices;
 pub use offer_activities::OfferActivities;
 pub use pay::PayActivities;
+pub use retention_activities::RetentionActivities;
 pub use waitlist_activities::WaitlistActivities;
 pub use wechat_activities::WechatActivities;

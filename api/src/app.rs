@@ -6,7 +6,6 @@ use crate::config::ApiConfig;
 use crate::envelope::Envelope;
 use crate::error::ApiError;
 use crate::metrics::{self, Metrics};
-use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::temporal::TemporalHandle;
 use crate::{db, routes};
@@ -21,7 +20,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub struct Application {
@@ -108,15 +106,17 @@ impl Application {
 
 fn router(state: AppState) -> Router {
     let metrics = Metrics::default();
+    let console = crate::console::router(&state.config.console.dir);
     let api = routes::router()
         .fallback(|| async { ApiError::not_found("接口") })
-        .with_state(state);
+        .with_state(state.clone());
     Router::new()
         .merge(api)
-        .merge(SwaggerUi::new("/docs").url("/api-docs/openapi.json", ApiDoc::openapi()))
+        .merge(console)
+        .merge(SwaggerUi::new("/docs").url("/api-docs/openapi.json", crate::openapi::document()))
         .route(
             "/metrics",
-            get(metrics::endpoint).with_state(metrics.clone()),
+            get(crate::business_metrics::endpoint).with_state((metrics.clone(), state)),
         )
         .layer(axum::middleware::from_fn_with_state(
             metrics,

@@ -106,12 +106,26 @@ pub struct ApiConfig {
     pub admin_username: String,
     pub admin_password: Secret,
     pub wechat: WechatApp,
+    /// The staff console (issue 14): where its built files are, and where links to the
+    /// Temporal UI and the staff-message template point.
+    pub console: ConsoleConfig,
     /// The club's name and front-desk phone, shown in the parent app (`CLUB_NAME`, `CLUB_PHONE`).
     pub club_name: String,
     pub club_phone: Option<String>,
     /// `None` when WeChat Pay notices are not configured (the notice route answers 503).
     pub pay_notice: Option<PayNoticeConfig>,
     pub pay: PayTiming,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsoleConfig {
+    /// `CONSOLE_DIR` (default `console/dist`): the Vite build served under `/console`.
+    pub dir: std::path::PathBuf,
+    /// `TEMPORAL_UI_URL` (default `http://127.0.0.1:8233`): workflow links in the console.
+    pub temporal_ui_url: String,
+    /// `WECHAT_TEMPLATE_STAFF_MESSAGE`: subscribe-message template of staff messages
+    /// (fields `thing1` subject, `time2` time, `thing3` note); unset = in-app only.
+    pub staff_message_template: Option<String>,
 }
 
 impl ApiConfig {
@@ -157,6 +171,16 @@ impl ApiConfig {
             admin_username: env.or("ADMIN_USERNAME", "admin"),
             admin_password: Secret::new(admin_password),
             wechat: WechatApp::read(&env, production),
+            console: ConsoleConfig {
+                dir: env.or("CONSOLE_DIR", "console/dist").into(),
+                temporal_ui_url: env
+                    .or("TEMPORAL_UI_URL", "http://127.0.0.1:8233")
+                    .trim_end_matches('/')
+                    .to_string(),
+                staff_message_template: env
+                    .get("WECHAT_TEMPLATE_STAFF_MESSAGE")
+                    .filter(|t| !t.trim().is_empty()),
+            },
             club_name: env.or("CLUB_NAME", "体操馆"),
             club_phone: env.get("CLUB_PHONE"),
             pay_notice: PayNoticeConfig::read(&env),

@@ -45,6 +45,9 @@ pub enum ApiError {
     /// 403
     #[error("无权访问")]
     Forbidden,
+    /// 403: a staff member asked for what only an owner may do (settings, accounts).
+    #[error("仅店主（owner）可以执行此操作")]
+    OwnerOnly,
     /// 404: `what` is the kind of thing (profile, session, ...).
     #[error("{what}不存在")]
     NotFound { what: &'static str },
@@ -105,7 +108,7 @@ impl ApiError {
         match self {
             Self::InvalidInput { .. } => (StatusCode::BAD_REQUEST, codes::INVALID_INPUT),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED),
-            Self::Forbidden => (StatusCode::FORBIDDEN, codes::FORBIDDEN),
+            Self::Forbidden | Self::OwnerOnly => (StatusCode::FORBIDDEN, codes::FORBIDDEN),
             Self::NotFound { .. } => (StatusCode::NOT_FOUND, codes::NOT_FOUND),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
             Self::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::UNPROCESSABLE),

@@ -3,7 +3,9 @@
 
 pub mod app;
 pub mod auth;
+pub mod business_metrics;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod envelope;
 pub mod error;

@@ -75,6 +75,13 @@ use utoipa::{Modify, OpenApi};
 )]
 pub struct ApiDoc;
 
+/// The whole document: the routes above and the staff console's.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(routes::admin::ConsoleDoc::openapi());
+    doc
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {

@@ -3,7 +3,7 @@
 // navigateTo to one fails). Reads the backend's Rust sources read-only.
 const fs = require('fs');
 const path = require('path');
-const { backendPages, appPages, dataPages, registered, pagesIn, literals } = require('./helpers/links');
+const { withoutTests, backendPages, appPages, dataPages, registered, pagesIn, literals } = require('./helpers/links');
 const { TAB_PAGES } = require('../utils/tabs');
 const { ROOT } = require('./helpers/mount');
 
@@ -42,4 +42,6 @@ test('the collector finds pages where they hide, and would catch a wrong one', (
   expect(literals(rust).flatMap(pagesIn)).toEqual(['pages/makeup/compensation/index']);
   expect(literals('let q = \'"\'; let e = \'\\\'\'; let p = r#"{"page": "pages/a/b"}"#; f::<\'a>("pages/c/d")').flatMap(pagesIn)).toEqual(['pages/a/b', 'pages/c/d']);
   expect(pages.has('pages/makeup/compensation/index')).toBe(false);
+  // a Rust test module names wrong pages on purpose; the code above it is still read
+  expect(literals(withoutTests('let p = "pages/a/b";\n#[cfg(test)]\nmod tests { "pages/wrong" }')).flatMap(pagesIn)).toEqual(['pages/a/b']);
 });

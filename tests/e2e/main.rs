@@ -4,6 +4,13 @@
 
 mod helpers;
 
+mod admin_common;
+mod admin_family;
+mod admin_ops;
+mod admin_queue;
+mod admin_staff;
+mod admin_wechat;
+
 mod auth_and_ownership;
 mod camp_lifecycle;
 mod health;

@@ -106,6 +106,9 @@ pub struct WorkerConfig {
     /// `miniprogram_state` of subscribe messages: formal, trial or developer
     /// (`WECHAT_MINIPROGRAM_STATE`; default formal in production, developer otherwise).
     pub miniprogram_state: String,
+    /// Pause between cycles of the retention job (`RETENTION_INTERVAL_SECONDS`, default one
+    /// hour; 0 = the worker does not start it). The age kept is a console setting.
+    pub retention_interval_seconds: u64,
     /// How often the maintenance workflow gives back seats of dead offers and tells parents
     /// who moved up (`MAINTENANCE_INTERVAL_SECONDS`, default 60).
     pub maintenance_interval_seconds: u32,
@@ -161,6 +164,11 @@ impl WorkerConfig {
                 "WECHAT_MINIPROGRAM_STATE",
                 &["formal", "trial", "developer"],
                 state_default,
+            ),
+            retention_interval_seconds: env.parse(
+                "RETENTION_INTERVAL_SECONDS",
+                3600_u64,
+                "seconds between retention cycles (0 = off)",
             ),
             maintenance_interval_seconds: env.parse(
                 "MAINTENANCE_INTERVAL_SECONDS",

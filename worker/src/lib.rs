@@ -11,7 +11,7 @@ use activities::pay::{PaySettings, WechatPayClient};
 use activities::wechat::{WechatClient, WechatSettings};
 use activities::{
     CampActivities, CreditActivities, Db, MakeupActivities, Notices, OfferActivities,
-    PayActivities, WaitlistActivities, WechatActivities,
+    PayActivities, RetentionActivities, WaitlistActivities, WechatActivities,
 };
 use anyhow::Context;
 use sqlx::MySqlPool;
@@ -29,9 +29,11 @@ use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
 use workflows::{
     CampWorkflow, CompensationCreditWorkflow, MaintenanceInput, MaintenanceWorkflow,
-    MakeupBookingWorkflow, PaymentWorkflow, RefundWorkflow, WaitlistCutoffWorkflow,
-    WaitlistOfferWorkflow,
+    MakeupBookingWorkflow, PaymentWorkflow, RefundWorkflow, RetentionWorkflow, StaffNoticeWorkflow,
+    WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
 };
+
+mod retention;
 
 /// How long a stopping worker lets running activities finish.
 pub const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(30);
@@ -164,6 +166,9 @@ pub async fn run(
             community_client(config),
         ))
         .register_workflow::<MaintenanceWorkflow>()?
+        .register_workflow::<RetentionWorkflow>()?
+        .register_workflow::<StaffNoticeWorkflow>()?
+        .register_activities(RetentionActivities::new(deps.pool.clone()))
         .register_activities(MakeupActivities::new(db.clone(), notices.clone()))
         .register_activities(CreditActivities::new(db.clone(), notices.clone()))
         .register_activities(WaitlistActivities::new(db.clone(), notices.clone()))
@@ -194,6 +199,7 @@ pub async fn run(
         Worker::new(runtime, deps.client.clone(), wechat_options).context("WeChat worker")?;
 
     start_maintenance(&deps.client, &db, config).await;
+    retention::ensure_started(&deps.client, &db, config).await;
     let (stop, stop_wechat) = (worker.shutdown_handle(), wechat_worker.shutdown_handle());
     info!(task_queue = %config.task_queue(), wechat_queue = %config.wechat_task_queue(),
           wechat_rate = config.send_rate_per_second, "worker polling");

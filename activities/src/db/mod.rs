@@ -7,6 +7,7 @@ pub mod makeup;
 pub mod notifications;
 pub mod offers;
 pub mod outcomes;
+pub mod retention;
 pub mod seats;
 pub mod sessions;
 pub mod waitlist;

@@ -3,4 +3,5 @@
 pub mod extract;
 pub mod jwt;
 pub mod password;
+pub mod roles;
 pub mod wechat_login;

@@ -155,3 +155,82 @@ pub async fn flows(
     }
     q.fetch_all(pool).await
 }
+
+/// Open offers (broadcast or hold) of sessions in `[from, to]`.
+pub async fn open_flows_between(
+    pool: &MySqlPool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<FlowRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT workflow_id, course_schedule_id, booking_date, CAST(release_reason AS CHAR) AS release_reason, seats,
+                seats_open, CAST(phase AS CHAR) AS phase, flow_start_time, response_deadline, flow_completion_time,
+                CAST(expiration_reason AS CHAR) AS expiration_reason, winner_waitlist_id, holder_waitlist_id
+           FROM waitlist_flow WHERE phase IN ('broadcast', 'hold') AND booking_date BETWEEN ? AND ? ORDER BY id",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionNoticeRow {
+    pub id: i64,
+    pub waitlist_id: i64,
+    pub profile_name: String,
+    pub kind: String,
+    pub round: i32,
+    pub sent_at: DateTime<Utc>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub response: Option<String>,
+    pub status: String,
+    pub offer_workflow_id: Option<String>,
+}
+
+/// Every offer notice sent to the session's queue, newest first.
+pub async fn notices_of_session(
+    pool: &MySqlPool,
+    key: SessionKey,
+) -> Result<Vec<SessionNoticeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT n.id, n.waitlist_id, p.name AS profile_name, CAST(n.notification_type AS CHAR) AS kind,
+                n.notification_round AS round, n.sent_time AS sent_at, n.response_deadline AS deadline,
+                CAST(n.response AS CHAR) AS response, CAST(n.status AS CHAR) AS status, n.offer_workflow_id
+           FROM waitlist_notification n JOIN waitlist w ON w.id = n.waitlist_id JOIN profile p ON p.id = w.profile_id
+          WHERE w.course_schedule_id = ? AND w.booking_date = ? ORDER BY n.id DESC LIMIT 500",
+    )
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionBookingRow {
+    pub id: i64,
+    pub profile_id: i64,
+    pub profile_name: String,
+    pub user_id: i64,
+    pub status: String,
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The session's bookings: seats held first, then the rest, in booking order.
+pub async fn bookings_of_session(
+    pool: &MySqlPool,
+    key: SessionKey,
+) -> Result<Vec<SessionBookingRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id, b.profile_id, p.name AS profile_name, p.user_id, CAST(b.status AS CHAR) AS status,
+                CAST(b.source AS CHAR) AS source, b.created_at
+           FROM booking b JOIN profile p ON p.id = b.profile_id
+          WHERE b.course_schedule_id = ? AND b.booking_date = ?
+          ORDER BY b.status = 'booked' DESC, b.id",
+    )
+    .bind(key.course_schedule_id)
+    .bind(key.booking_date)
+    .fetch_all(pool)
+    .await
+}

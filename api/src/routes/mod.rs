@@ -95,6 +95,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/admin/sessions/{schedule_id}/{date}/capacity",
             put(admin::sessions::set_capacity),
         )
+        .merge(admin::console_router())
         .merge(pay_and_camp_routes())
 }
 

@@ -6,11 +6,13 @@ use crate::envelope::{Envelope, Items, Reply};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::routes::Created;
+use crate::routes::admin::audit::{self, Action};
 use crate::routes::sessions::yuan;
 use crate::state::AppState;
 use axum::extract::State;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -38,7 +40,7 @@ pub fn valid_course_type(t: &str) -> bool {
     responses((status = 201, body = Envelope<Created>), (status = 400, description = "invalid field")))]
 pub async fn create(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     ApiJson(c): ApiJson<CourseInput>,
 ) -> Result<Reply<Created>, ApiError> {
     let name = c.name.trim();
@@ -77,6 +79,19 @@ pub async fn create(
             // bounded above: 0..=10_000_000
             price_cents: price_cents as u32,
             capacity: c.capacity,
+        },
+    )
+    .await?;
+    audit::record_now(
+        &state,
+        admin,
+        Action {
+            action: "course.create",
+            target_type: "course",
+            target_id: id.to_string(),
+            reason: None,
+            details: json!({"name": name, "course_type": c.course_type, "level": c.level,
+                            "duration_minutes": c.duration_minutes, "price": c.price, "capacity": c.capacity}),
         },
     )
     .await?;
@@ -131,7 +146,7 @@ pub struct ScheduleInput {
     responses((status = 201, body = Envelope<Created>), (status = 404, description = "unknown course")))]
 pub async fn create_schedule(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     ApiJson(s): ApiJson<ScheduleInput>,
 ) -> Result<Reply<Created>, ApiError> {
     if !(1..=7).contains(&s.weekday) {
@@ -161,6 +176,19 @@ pub async fn create_schedule(
             start_time,
             coach,
             location,
+        },
+    )
+    .await?;
+    audit::record_now(
+        &state,
+        admin,
+        Action {
+            action: "schedule.create",
+            target_type: "schedule",
+            target_id: id.to_string(),
+            reason: None,
+            details: json!({"course_id": s.course_id, "weekday": s.weekday, "start_time": s.start_time,
+                            "coach": coach, "location": location}),
         },
     )
     .await?;

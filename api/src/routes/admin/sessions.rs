@@ -6,12 +6,14 @@ use crate::envelope::{Envelope, Reply};
 use crate::error::{ApiError, codes};
 use crate::extract::{ApiJson, ApiPath};
 use crate::flows;
+use crate::routes::admin::audit::{self, Action};
 use crate::routes::sessions::in_club_time;
 use crate::session;
 use crate::state::AppState;
 use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 use workflows::offer::{Release, ReleaseRefusal};
 
@@ -99,6 +101,8 @@ pub async fn show(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CapacityInput {
     pub capacity: u32,
+    /// why (written to the audit log)
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,13 +131,44 @@ fn below_booked(booked: u32) -> ApiError {
     responses((status = 200, body = Envelope<CapacityChanged>), (status = 409, description = "below the booked seats")))]
 pub async fn set_capacity(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     ApiPath((schedule_id, date)): ApiPath<(i64, NaiveDate)>,
     ApiJson(input): ApiJson<CapacityInput>,
 ) -> Result<Reply<CapacityChanged>, ApiError> {
     if !(1..=200).contains(&input.capacity) {
         return Err(ApiError::invalid("capacity", "容量应为1–200人"));
     }
+    let reason = audit::reason(input.reason.as_deref(), false)?;
+    let changed = change_capacity(&state, schedule_id, date, input.capacity).await?;
+    audit::record_now(
+        &state,
+        admin,
+        Action {
+            action: "session.capacity",
+            target_type: "session",
+            target_id: workflows::SessionKey::new(schedule_id, date).to_string(),
+            reason: reason.as_deref(),
+            details: json!({"capacity": changed.capacity, "booked": changed.booked,
+                            "released": changed.released, "offer_workflow_id": changed.offer_workflow_id}),
+        },
+    )
+    .await?;
+    Ok(Reply::ok(changed).message("容量已更新"))
+}
+
+/// The capacity change itself: raising releases seats through the offer workflow (O1),
+/// lowering checks the seats taken under the session lock.
+async fn change_capacity(
+    state: &AppState,
+    schedule_id: i64,
+    date: NaiveDate,
+    capacity: u32,
+) -> Result<CapacityChanged, ApiError> {
+    let state = state.clone();
+    let input = CapacityInput {
+        capacity,
+        reason: None,
+    };
     let s = session::load(&state, schedule_id, date).await?;
     db::sessions::ensure(&state.pool, s.key, s.starts_at).await?;
     let mut conn = state.pool.acquire().await?;
@@ -161,13 +196,12 @@ pub async fn set_capacity(
             Some(ReleaseRefusal::Unavailable) => Err(ApiError::Unavailable("数据库")),
             None => {
                 tracing::info!(session = %s.key, before, after = input.capacity, released = outcome.seats, "capacity raised");
-                Ok(Reply::ok(CapacityChanged {
+                Ok(CapacityChanged {
                     capacity: input.capacity,
                     booked,
                     released: outcome.seats,
                     offer_workflow_id: Some(workflow_id),
                 })
-                .message("容量已更新"))
             }
         };
     }
@@ -185,11 +219,10 @@ pub async fn set_capacity(
     db::sessions::set_capacity(&mut tx, s.key, input.capacity).await?;
     tx.commit().await?;
     tracing::info!(session = %s.key, before, after = input.capacity, "capacity lowered");
-    Ok(Reply::ok(CapacityChanged {
+    Ok(CapacityChanged {
         capacity: input.capacity,
         booked,
         released: 0,
         offer_workflow_id: None,
     })
-    .message("容量已更新"))
 }

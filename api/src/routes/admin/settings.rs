@@ -1,10 +1,11 @@
 //! The ★ settings per course type and per course (any subset of fields).
 
-use crate::auth::extract::Admin;
+use crate::auth::extract::Owner;
 use crate::db::{self, settings::Scope};
 use crate::envelope::{Envelope, Reply};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
+use crate::routes::admin::audit::{self, Action};
 use crate::routes::admin::courses::valid_course_type;
 use crate::state::AppState;
 use axum::extract::State;
@@ -27,6 +28,9 @@ pub struct SettingsInput {
     pub compensation_valid_seconds: Option<u32>,
     /// reminder lead before a credit expires, seconds (default 2 days)
     pub compensation_reminder_seconds: Option<u32>,
+    /// why (written to the audit log)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 const DAY: u32 = 24 * 3600;
@@ -85,7 +89,7 @@ impl SettingsInput {
     responses((status = 200, body = Envelope<SettingsInput>), (status = 400, description = "value out of range")))]
 pub async fn for_course_type(
     State(state): State<AppState>,
-    _admin: Admin,
+    Owner(owner): Owner,
     ApiPath(course_type): ApiPath<String>,
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> Result<Reply<SettingsInput>, ApiError> {
@@ -96,7 +100,20 @@ pub async fn for_course_type(
         ));
     }
     let o = input.validate()?;
+    let reason = audit::reason(input.reason.as_deref(), false)?;
     db::settings::upsert(&state.pool, Scope::CourseType(&course_type), &o).await?;
+    audit::record_now(
+        &state,
+        owner,
+        Action {
+            action: "settings.course_type",
+            target_type: "course_type",
+            target_id: course_type.clone(),
+            reason: reason.as_deref(),
+            details: serde_json::to_value(o).unwrap_or_default(),
+        },
+    )
+    .await?;
     tracing::info!(%course_type, ?o, "course-type settings changed");
     Ok(Reply::ok(input).message("设置已保存"))
 }
@@ -106,7 +123,7 @@ pub async fn for_course_type(
     responses((status = 200, body = Envelope<SettingsInput>), (status = 404, description = "unknown course")))]
 pub async fn for_course(
     State(state): State<AppState>,
-    _admin: Admin,
+    Owner(owner): Owner,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<SettingsInput>,
 ) -> Result<Reply<SettingsInput>, ApiError> {
@@ -114,7 +131,20 @@ pub async fn for_course(
     if !db::courses::course_exists(&state.pool, id).await? {
         return Err(ApiError::not_found("课程"));
     }
+    let reason = audit::reason(input.reason.as_deref(), false)?;
     db::settings::upsert(&state.pool, Scope::Course(id), &o).await?;
+    audit::record_now(
+        &state,
+        owner,
+        Action {
+            action: "settings.course",
+            target_type: "course",
+            target_id: id.to_string(),
+            reason: reason.as_deref(),
+            details: serde_json::to_value(o).unwrap_or_default(),
+        },
+    )
+    .await?;
     tracing::info!(course_id = id, ?o, "course settings changed");
     Ok(Reply::ok(input).message("设置已保存"))
 }
