@@ -126,6 +126,9 @@ impl Application {
     }
 }
 
+/// The largest non-JSON body (a camp's check-in CSV: thousands of rows).
+const OTHER_BODY_LIMIT: usize = 1024 * 1024;
+
 /// The public router and, with `API_METRICS_ADDR`, the private one serving only `/metrics`.
 fn routers(state: AppState) -> (Router, Option<Router>) {
     let metrics = Metrics::default();
@@ -133,7 +136,9 @@ fn routers(state: AppState) -> (Router, Option<Router>) {
     let (api, doc) = crate::openapi::split(routes::router());
     let api = api
         .fallback(|| async { ApiError::not_found("接口") })
-        .layer(DefaultBodyLimit::max(guard.body_limit_bytes))
+        // JSON bodies are held to `API_BODY_LIMIT_BYTES` by `ApiJson`; this outer bound is
+        // for the few other bodies (a camp's check-in CSV).
+        .layer(DefaultBodyLimit::max(OTHER_BODY_LIMIT.max(guard.body_limit_bytes)))
         .with_state(state.clone());
     let mut pages = crate::console::router(&state.config.console.dir);
     if guard.docs == Exposure::Public {

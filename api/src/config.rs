@@ -5,6 +5,97 @@
 use platform::{CommonConfig, ConfigError, Env, Secret, WechatApp};
 use std::net::SocketAddr;
 
+/// Verifying WeChat Pay notices (`WECHATPAY_APIV3_KEY_FILE`, `WECHATPAY_PLATFORM_SERIAL`,
+/// `WECHATPAY_PLATFORM_PUBLIC_KEY_FILE`): the API holds no merchant private key.
+#[derive(Debug, Clone)]
+pub struct PayNoticeConfig {
+    pub apiv3_key: Secret,
+    pub platform_serial: String,
+    pub platform_public_key_pem: String,
+    /// Notices whose `Wechatpay-Timestamp` is further than this from now are rejected.
+    pub max_skew_seconds: i64,
+}
+
+/// Payment timing (`PAY_*`, `REFUND_QUERY_UNIT_MS`), passed to each workflow.
+#[derive(Debug, Clone, Copy)]
+pub struct PayTiming {
+    pub settings: workflows::payment::PaySettings,
+}
+
+fn read_file(env: &Env<'_>, key: &str, path: Option<String>) -> Option<String> {
+    let path = path?;
+    std::fs::read_to_string(&path)
+        .map_err(|e| env.problem(format!("{key}: cannot read {path:?} ({e})")))
+        .ok()
+}
+
+impl PayNoticeConfig {
+    fn read(env: &Env<'_>) -> Option<Self> {
+        let key_file = env.get("WECHATPAY_APIV3_KEY_FILE")?;
+        let apiv3_key =
+            read_file(env, "WECHATPAY_APIV3_KEY_FILE", Some(key_file.clone())).unwrap_or_default();
+        if apiv3_key.trim().len() != 32 {
+            env.problem(format!(
+                "WECHATPAY_APIV3_KEY_FILE: {key_file:?} must hold the 32-character APIv3 key"
+            ));
+        }
+        let platform_serial = env.get("WECHATPAY_PLATFORM_SERIAL").unwrap_or_else(|| {
+            env.problem("WECHATPAY_PLATFORM_SERIAL: required with WECHATPAY_APIV3_KEY_FILE");
+            String::new()
+        });
+        let platform_public_key_pem = env.get("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE").map_or_else(
+            || {
+                env.problem(
+                    "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE: required with WECHATPAY_APIV3_KEY_FILE",
+                );
+                String::new()
+            },
+            |path| {
+                read_file(env, "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", Some(path)).unwrap_or_default()
+            },
+        );
+        Some(Self {
+            apiv3_key: Secret::new(apiv3_key.trim()),
+            platform_serial,
+            platform_public_key_pem,
+            max_skew_seconds: env.parse("WECHATPAY_NOTICE_MAX_SKEW_SECONDS", 300, "seconds"),
+        })
+    }
+}
+
+impl PayTiming {
+    fn read(env: &Env<'_>) -> Self {
+        let d = workflows::payment::PaySettings::default();
+        let deadline_seconds: u32 = env.parse(
+            "PAY_DEADLINE_SECONDS",
+            d.deadline_seconds,
+            "seconds (60–7200)",
+        );
+        if !(1..=7200).contains(&deadline_seconds) {
+            env.problem("PAY_DEADLINE_SECONDS: expected 1–7200 seconds");
+        }
+        Self {
+            settings: workflows::payment::PaySettings {
+                deadline_seconds,
+                userpaying_retry_seconds: env.parse(
+                    "PAY_USERPAYING_RETRY_SECONDS",
+                    d.userpaying_retry_seconds,
+                    "seconds",
+                ),
+                userpaying_max_asks: d.userpaying_max_asks,
+                refund: workflows::refund::RefundSettings {
+                    query_unit_millis: env.parse(
+                        "REFUND_QUERY_UNIT_MS",
+                        d.refund.query_unit_millis,
+                        "milliseconds",
+                    ),
+                    max_queries: d.refund.max_queries,
+                },
+            },
+        }
+    }
+}
+
 pub const DEV_JWT_SECRET: &str = "dev-only-jwt-secret-change-me-in-production";
 
 #[derive(Debug, Clone)]
@@ -23,6 +114,9 @@ pub struct ApiConfig {
     pub club_phone: Option<String>,
     /// Abuse limits and who may read the docs and metrics (issue 15).
     pub guard: GuardConfig,
+    /// `None` when WeChat Pay notices are not configured (the notice route answers 503).
+    pub pay_notice: Option<PayNoticeConfig>,
+    pub pay: PayTiming,
 }
 
 /// Who may read the docs or `/metrics` on the API's own port.
@@ -190,6 +284,8 @@ impl ApiConfig {
             club_name: env.or("CLUB_NAME", "体操馆"),
             club_phone: env.get("CLUB_PHONE"),
             guard: GuardConfig::read(&env, production),
+            pay_notice: PayNoticeConfig::read(&env),
+            pay: PayTiming::read(&env),
             common,
         };
         env.finish(config)

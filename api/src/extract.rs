@@ -1,6 +1,7 @@
 //! Extractors whose rejections answer in the envelope (400/413/422), never axum's plain text.
 
 use crate::error::{ApiError, field_of_serde_message};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -8,15 +9,15 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Number, Value};
 
-/// JSON body: not JSON (or not sent as JSON) → 422, larger than the limit → 413, a wrong or
-/// missing field → 400 naming it. A whole number written as a float (`3.0`) is the integer
-/// it is, as JSON Schema's `integer` says.
+/// JSON body: not JSON (or not sent as JSON) → 422, larger than `API_BODY_LIMIT_BYTES` →
+/// 413, a wrong or missing field → 400 naming it. A whole number written as a float (`3.0`)
+/// is the integer it is, as JSON Schema's `integer` says.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         if !is_json(req.headers()) {
             return Err(ApiError::Unprocessable(
                 "请求体必须是 JSON（Content-Type: application/json）".into(),
@@ -29,6 +30,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 ApiError::Unprocessable("请求体读取失败".into())
             }
         })?;
+        if bytes.len() > state.config.guard.body_limit_bytes {
+            return Err(ApiError::PayloadTooLarge);
+        }
         let mut value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::Unprocessable(format!("请求体无法解析：{e}")))?;
         whole_numbers_as_integers(&mut value);

@@ -27,7 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
     modifiers(&BearerAuth),
     tags(
         (name = "auth"), (name = "club"), (name = "profiles"), (name = "sessions"), (name = "bookings"),
-        (name = "waitlist"), (name = "makeup"), (name = "compensation"), (name = "notifications"), (name = "admin"), (name = "ops"),
+        (name = "waitlist"), (name = "makeup"), (name = "compensation"), (name = "notifications"), (name = "admin"), (name = "ops"), (name = "pay"), (name = "camps"),
     )
 )]
 pub struct ApiDoc;

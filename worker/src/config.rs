@@ -3,10 +3,97 @@
 //! each subscribe-message template. It needs none of the API's secrets (JWT, admin password).
 
 use activities::wechat::layout::Layout;
-use platform::{CommonConfig, ConfigError, Env, WechatApp};
+use platform::{CommonConfig, ConfigError, Env, Secret, WechatApp};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use url::Url;
 use workflows::notice::NoticeType;
+
+/// WeChat Pay, merchant side (`WECHATPAY_*`): the merchant private key lives here only.
+#[derive(Debug, Clone)]
+pub struct WechatPayConfig {
+    pub api_base: Url,
+    pub mchid: String,
+    pub appid: String,
+    pub merchant_serial: String,
+    pub merchant_key_pem: Secret,
+    pub platform_serial: String,
+    pub platform_public_key_pem: String,
+    pub notify_url: Url,
+}
+
+/// The community platform's check-in API (`COMMUNITY_*`).
+#[derive(Debug, Clone)]
+pub struct CommunityConfig {
+    pub api_base: Url,
+    pub access_token: Secret,
+}
+
+fn read_file(env: &Env<'_>, key: &str, path: Option<String>) -> Option<String> {
+    let path = path?;
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            env.problem(format!("{key}: cannot read {path:?} ({e})"));
+            None
+        }
+    }
+}
+
+impl WechatPayConfig {
+    /// `None` when `WECHATPAY_MCHID` is unset (payments then fail for good, loudly); with
+    /// it, every other value is required.
+    fn read(env: &Env<'_>, wechat: &WechatApp) -> Option<Self> {
+        let mchid = env.get("WECHATPAY_MCHID")?;
+        let need = |key: &str, value: Option<String>| {
+            value.or_else(|| {
+                env.problem(format!("{key}: required with WECHATPAY_MCHID"));
+                None
+            })
+        };
+        let appid = env
+            .get("WECHATPAY_APPID")
+            .or_else(|| wechat.credentials.as_ref().map(|c| c.appid.clone()))
+            .or_else(|| need("WECHATPAY_APPID", None));
+        let merchant_serial = need(
+            "WECHATPAY_MERCHANT_SERIAL",
+            env.get("WECHATPAY_MERCHANT_SERIAL"),
+        );
+        let platform_serial = need(
+            "WECHATPAY_PLATFORM_SERIAL",
+            env.get("WECHATPAY_PLATFORM_SERIAL"),
+        );
+        let notify_url =
+            need("WECHATPAY_NOTIFY_URL", env.get("WECHATPAY_NOTIFY_URL")).and_then(|u| {
+                Url::parse(&u)
+                    .map_err(|e| {
+                        env.problem(format!("WECHATPAY_NOTIFY_URL: {u:?} is not a URL ({e})"))
+                    })
+                    .ok()
+            });
+        let key_path = need(
+            "WECHATPAY_MERCHANT_KEY_FILE",
+            env.get("WECHATPAY_MERCHANT_KEY_FILE"),
+        );
+        let key = read_file(env, "WECHATPAY_MERCHANT_KEY_FILE", key_path);
+        let platform_path = need(
+            "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+            env.get("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE"),
+        );
+        let platform = read_file(env, "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", platform_path);
+        let api_base = env.url("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com/");
+        Some(Self {
+            api_base,
+            mchid,
+            appid: appid?,
+            merchant_serial: merchant_serial?,
+            merchant_key_pem: Secret::new(key?),
+            platform_serial: platform_serial?,
+            platform_public_key_pem: platform?,
+            notify_url: notify_url?,
+        })
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -31,6 +118,11 @@ pub struct WorkerConfig {
     /// Template id and keyword layout per notification type (`WECHAT_TEMPLATE_<TYPE>` and
     /// `WECHAT_TEMPLATE_<TYPE>_FIELDS`); a type without one is in-app only.
     pub wechat_layouts: BTreeMap<NoticeType, Layout>,
+    /// WeChat Pay (`WECHATPAY_*`); `None` when not configured.
+    pub wechat_pay: Option<WechatPayConfig>,
+    /// The community platform (`COMMUNITY_API_BASE`, `COMMUNITY_ACCESS_TOKEN`); `None` when
+    /// no token is set (check-ins then come by CSV import only).
+    pub community: Option<CommunityConfig>,
 }
 
 impl WorkerConfig {
@@ -55,9 +147,17 @@ impl WorkerConfig {
         }
         let state_default = if production { "formal" } else { "developer" };
         let wechat = WechatApp::read(&env, production);
+        let community = env
+            .get("COMMUNITY_ACCESS_TOKEN")
+            .map(|token| CommunityConfig {
+                api_base: env.url("COMMUNITY_API_BASE", "https://api.zsxq.com/"),
+                access_token: Secret::new(token),
+            });
         let config = Self {
             metrics_addr: env.socket("WORKER_METRICS_ADDR", "127.0.0.1:9464"),
             wechat_layouts: template_layouts(&env, &wechat.template_ids),
+            wechat_pay: WechatPayConfig::read(&env, &wechat),
+            community,
             wechat,
             send_rate_per_second,
             miniprogram_state: env.one_of(
@@ -157,6 +257,54 @@ mod tests {
         .expect("no JWT_SECRET or ADMIN_PASSWORD needed");
         assert_eq!(c.miniprogram_state, "formal");
         assert!(c.wechat.enabled());
+    }
+
+    #[test]
+    fn wechat_pay_needs_every_merchant_setting_once_a_merchant_id_is_set() {
+        let err = from(&[
+            ("APP_ENV", "development"),
+            ("WECHATPAY_MCHID", "1900000109"),
+        ])
+        .unwrap_err();
+        for key in [
+            "WECHATPAY_APPID",
+            "WECHATPAY_MERCHANT_SERIAL",
+            "WECHATPAY_PLATFORM_SERIAL",
+            "WECHATPAY_NOTIFY_URL",
+            "WECHATPAY_MERCHANT_KEY_FILE",
+            "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+        ] {
+            assert!(err.0.iter().any(|p| p.starts_with(key)), "{key}: {err}");
+        }
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/wechatpay");
+        let key = format!("{fixtures}/TEST_ONLY_merchant_private_key.pem");
+        let public = format!("{fixtures}/TEST_ONLY_platform_public_key.pem");
+        let c = from(&[
+            ("APP_ENV", "development"),
+            ("WECHATPAY_MCHID", "1900000109"),
+            ("WECHATPAY_APPID", "wxTESTONLYAPPID01"),
+            ("WECHATPAY_MERCHANT_SERIAL", "S1"),
+            ("WECHATPAY_PLATFORM_SERIAL", "P1"),
+            (
+                "WECHATPAY_NOTIFY_URL",
+                "https://club.example/api/v1/pay/wechat/notify",
+            ),
+            ("WECHATPAY_MERCHANT_KEY_FILE", &key),
+            ("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", &public),
+        ])
+        .unwrap();
+        let pay = c.wechat_pay.expect("configured");
+        assert!(
+            !format!("{pay:?}").contains("PRIVATE KEY"),
+            "the key is redacted"
+        );
+        assert_eq!(pay.api_base.as_str(), "https://api.mch.weixin.qq.com/");
+        assert!(
+            from(&[("APP_ENV", "development")])
+                .unwrap()
+                .wechat_pay
+                .is_none()
+        );
     }
 
     #[test]

@@ -5,11 +5,13 @@ pub mod config;
 mod failure_log;
 
 use crate::config::WorkerConfig;
+use activities::camp::{CommunityClient, CommunitySettings};
 use activities::notify::drafts::WechatDrafts;
+use activities::pay::{PaySettings, WechatPayClient};
 use activities::wechat::{WechatClient, WechatSettings};
 use activities::{
-    CreditActivities, Db, MakeupActivities, Notices, OfferActivities, RetentionActivities,
-    WaitlistActivities, WechatActivities,
+    CampActivities, CreditActivities, Db, MakeupActivities, Notices, OfferActivities,
+    PayActivities, RetentionActivities, WaitlistActivities, WechatActivities,
 };
 use anyhow::Context;
 use sqlx::MySqlPool;
@@ -26,8 +28,9 @@ use temporalio_sdk::runtime::RuntimeOptions;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 use tracing::info;
 use workflows::{
-    CompensationCreditWorkflow, MaintenanceInput, MaintenanceWorkflow, MakeupBookingWorkflow,
-    RetentionWorkflow, StaffNoticeWorkflow, WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
+    CampWorkflow, CompensationCreditWorkflow, MaintenanceInput, MaintenanceWorkflow,
+    MakeupBookingWorkflow, PaymentWorkflow, RefundWorkflow, RetentionWorkflow, StaffNoticeWorkflow,
+    WaitlistCutoffWorkflow, WaitlistOfferWorkflow,
 };
 
 mod retention;
@@ -94,6 +97,41 @@ fn wechat_client(config: &WorkerConfig) -> Option<Arc<WechatClient>> {
     })
 }
 
+/// The WeChat Pay client when `WECHATPAY_*` is configured (keys checked at start).
+fn wechat_pay_client(config: &WorkerConfig) -> anyhow::Result<Option<Arc<WechatPayClient>>> {
+    let Some(c) = config.wechat_pay.as_ref() else {
+        tracing::warn!(
+            "WECHATPAY_MCHID not set: WeChat Pay disabled, payments fail until configured"
+        );
+        return Ok(None);
+    };
+    let client = WechatPayClient::new(PaySettings {
+        api_base: c.api_base.clone(),
+        mchid: c.mchid.clone(),
+        appid: c.appid.clone(),
+        merchant_serial: c.merchant_serial.clone(),
+        merchant_key_pem: c.merchant_key_pem.expose().to_string(),
+        platform_serial: c.platform_serial.clone(),
+        platform_public_key_pem: c.platform_public_key_pem.clone(),
+        notify_url: c.notify_url.clone(),
+        timeout: Duration::from_secs(10),
+    })
+    .context("WECHATPAY_* keys")?;
+    info!(api_base = %c.api_base, mchid = %c.mchid, "WeChat Pay enabled");
+    Ok(Some(Arc::new(client)))
+}
+
+/// The community platform's check-in client when `COMMUNITY_ACCESS_TOKEN` is set.
+fn community_client(config: &WorkerConfig) -> Option<Arc<CommunityClient>> {
+    config.community.as_ref().map(|c| {
+        Arc::new(CommunityClient::new(CommunitySettings {
+            api_base: c.api_base.clone(),
+            access_token: c.access_token.expose().to_string(),
+            timeout: Duration::from_secs(20),
+        }))
+    })
+}
+
 /// Runs the workers until `shutdown` resolves, then drains: the main one on
 /// `TEMPORAL_TASK_QUEUE` (workflows and database activities) and the WeChat one on
 /// `{task_queue}-wechat`, whose activity rate is limited for the whole queue.
@@ -116,6 +154,17 @@ pub async fn run(
         .register_workflow::<WaitlistOfferWorkflow>()?
         .register_workflow::<MakeupBookingWorkflow>()?
         .register_workflow::<CompensationCreditWorkflow>()?
+        .register_workflow::<PaymentWorkflow>()?
+        .register_workflow::<RefundWorkflow>()?
+        .register_workflow::<CampWorkflow>()?
+        .register_activities(PayActivities::new(
+            deps.pool.clone(),
+            wechat_pay_client(config)?,
+        ))
+        .register_activities(CampActivities::new(
+            deps.pool.clone(),
+            community_client(config),
+        ))
         .register_workflow::<MaintenanceWorkflow>()?
         .register_workflow::<RetentionWorkflow>()?
         .register_workflow::<StaffNoticeWorkflow>()?

@@ -3,6 +3,7 @@
 //! rules. No database, network or environment code lives here.
 
 pub mod activities;
+pub mod camp;
 pub mod clock;
 pub mod compensation_credit;
 pub mod delivery;
@@ -13,6 +14,8 @@ pub mod makeup_booking;
 pub mod notice;
 pub mod offer;
 pub mod options;
+pub mod payment;
+pub mod refund;
 pub mod retention;
 pub mod rules;
 pub mod search_attributes;
@@ -22,10 +25,13 @@ pub mod status;
 pub mod waitlist_cutoff;
 pub mod waitlist_offer;
 
+pub use camp::CampWorkflow;
 pub use compensation_credit::CompensationCreditWorkflow;
 pub use ids::SessionKey;
 pub use maintenance::{MaintenanceInput, MaintenanceWorkflow};
 pub use makeup_booking::MakeupBookingWorkflow;
+pub use payment::PaymentWorkflow;
+pub use refund::RefundWorkflow;
 pub use retention::RetentionWorkflow;
 pub use staff_notice::StaffNoticeWorkflow;
 pub use waitlist_cutoff::{CutoffInput, CutoffOutcome, WaitlistCutoffWorkflow};

@@ -19,6 +19,17 @@ pub const MAKEUP_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword
 /// State of a `CompensationCreditWorkflow`.
 pub const CREDIT_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword("CreditState");
 
+/// Merchant order number (`out_trade_no`) of a payment or refund workflow.
+pub const ORDER_NO: SearchAttributeKey<String> = SearchAttributeKey::keyword("OrderNo");
+/// State of a `PaymentWorkflow`: reserving, awaiting_payment, querying, closing, paid, closed, …
+pub const PAY_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword("PayState");
+/// State of a `RefundWorkflow`: reserving, requesting, processing, success, closed, abnormal, …
+pub const REFUND_STATE: SearchAttributeKey<String> = SearchAttributeKey::keyword("RefundState");
+/// The training camp a flow belongs to (camp, its payments and refunds). An `Int`: the SQL
+/// visibility stores (the dev server's SQLite, MySQL) allow at most 10 custom `Keyword`
+/// attributes per namespace, and the ten are taken.
+pub const CAMP_ID: SearchAttributeKey<i64> = SearchAttributeKey::int("CampId");
+
 /// The registration list (`Name=Keyword` per line), shared with the scripts.
 pub const REGISTRATION: &str = include_str!("../search-attributes.txt");
 
@@ -47,6 +58,9 @@ mod tests {
             &CUTOFF_STATE,
             &MAKEUP_STATE,
             &CREDIT_STATE,
+            &ORDER_NO,
+            &PAY_STATE,
+            &REFUND_STATE,
         ] {
             assert!(
                 registered.contains(&(key.name(), "Keyword")),
@@ -54,6 +68,12 @@ mod tests {
                 key.name()
             );
         }
-        assert_eq!(registered.len(), 7);
+        assert!(registered.contains(&(CAMP_ID.name(), "Int")));
+        assert_eq!(registered.len(), 11);
+        let keywords = registered.iter().filter(|(_, t)| *t == "Keyword").count();
+        assert!(
+            keywords <= 10,
+            "SQL visibility allows 10 Keyword attributes, not {keywords}"
+        );
     }
 }

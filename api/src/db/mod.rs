@@ -4,6 +4,7 @@
 pub mod adjustments;
 pub mod audit;
 pub mod bookings;
+pub mod camps;
 pub mod courses;
 pub mod families;
 pub mod makeup;

@@ -3,12 +3,14 @@
 pub mod admin;
 pub mod auth;
 pub mod bookings;
+pub mod camps;
 pub mod club;
 pub mod compensation;
 pub mod health;
 pub mod makeup;
 pub mod notifications;
 pub mod offers;
+pub mod pay;
 pub mod profiles;
 pub mod sessions;
 pub mod waitlist;
@@ -59,4 +61,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::record_grants))
         .merge(admin::router())
+        .merge(pay_and_camp_routes())
+}
+
+/// The payment core and the training camps (docs/payments.md).
+fn pay_and_camp_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(pay::notify))
+        .routes(routes!(pay::order))
+        .routes(routes!(pay::anomalies))
+        .routes(routes!(camps::list))
+        .routes(routes!(camps::show))
+        .routes(routes!(camps::enrol))
+        .routes(routes!(camps::me))
+        .routes(routes!(admin::camps::list, admin::camps::create))
+        .routes(routes!(admin::camps::show))
+        .routes(routes!(admin::camps::publish))
+        .routes(routes!(admin::camps::enrolments))
+        .routes(routes!(admin::camps::set_match))
+        .routes(routes!(admin::camps::import_checkins))
+        .routes(routes!(admin::camps::refund_list))
+        .routes(routes!(admin::camps::review))
 }

@@ -2,6 +2,9 @@
 
 mod app;
 mod db;
+pub mod fake_community;
+pub mod fake_wechatpay;
+mod pay_app;
 mod proxy;
 mod temporal_server;
 pub mod wechat_double;
@@ -9,7 +12,9 @@ pub mod wechat_double;
 pub use app::{
     LOSE_FIRST_ATTEMPT, Parent, SessionSpec, TestApp, Waiter, spawn_app, spawn_app_with,
 };
+pub use pay_app::{CampSpec, PROJECT, PayApp, spawn_pay_app, spawn_pay_app_with};
 pub use proxy::TcpProxy;
+pub use temporal_server::address as temporal_address;
 
 /// `mysql://host:port` of the test server (no database).
 pub fn db_server_url() -> String {

@@ -3,6 +3,7 @@
 //! problems, day overview, settings view, data retention.
 
 pub mod audit;
+pub mod camps;
 pub mod courses;
 pub mod families;
 pub mod messages;

@@ -27,7 +27,7 @@ pub struct Me {
     pub temporal_ui_workflows: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/me", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "staff_me", get, path = "/api/v1/admin/me", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Me>)))]
 pub async fn me(State(state): State<AppState>, admin: Admin) -> Result<Reply<Me>, ApiError> {
     let row = db::staff::find(&state.pool, admin.user_id)
