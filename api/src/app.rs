@@ -138,7 +138,9 @@ fn routers(state: AppState) -> (Router, Option<Router>) {
         .fallback(|| async { ApiError::not_found("接口") })
         // JSON bodies are held to `API_BODY_LIMIT_BYTES` by `ApiJson`; this outer bound is
         // for the few other bodies (a camp's check-in CSV).
-        .layer(DefaultBodyLimit::max(OTHER_BODY_LIMIT.max(guard.body_limit_bytes)))
+        .layer(DefaultBodyLimit::max(
+            OTHER_BODY_LIMIT.max(guard.body_limit_bytes),
+        ))
         .with_state(state.clone());
     let mut pages = crate::console::router(&state.config.console.dir);
     if guard.docs == Exposure::Public {

@@ -9,7 +9,7 @@ use axum::http::header::RETRY_AFTER;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-/// Stable business codes (docs/api.md).
+/// Stable business codes: the table in docs/api.md lists exactly these (a test reads both).
 pub mod codes {
     pub const INVALID_INPUT: u32 = 40000;
     pub const UNAUTHORIZED: u32 = 40100;
@@ -28,6 +28,12 @@ pub mod codes {
     pub const CLASH: u32 = 40910;
     /// a makeup's seat: released through the makeup's own cancel (M5), not the booking routes
     pub const MAKEUP_SEAT: u32 = 40911;
+    /// training camps (docs/payments.md)
+    pub const CAMP_FULL: u32 = 40920;
+    pub const ALREADY_ENROLLED: u32 = 40921;
+    pub const NOT_OPEN: u32 = 40922;
+    pub const NO_OPENID: u32 = 40923;
+    pub const PAY_REFUSED: u32 = 40924;
     pub const GONE: u32 = 41000;
     pub const PAYLOAD_TOO_LARGE: u32 = 41300;
     pub const UNPROCESSABLE: u32 = 42200;
@@ -233,6 +239,66 @@ pub(crate) fn field_of_serde_message(detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    /// `code → name` of every constant in [`codes`], read from this file.
+    fn declared_codes() -> BTreeMap<u32, String> {
+        let src = include_str!("error.rs");
+        let module = src.split("pub mod codes {").nth(1).unwrap();
+        let module = module.split("\n}").next().unwrap();
+        module
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub const "))
+            .map(|l| {
+                let (name, rest) = l.split_once(": u32 = ").unwrap();
+                let code = rest.trim_end_matches(';').parse().unwrap();
+                (code, name.to_string())
+            })
+            .collect()
+    }
+
+    /// `code → HTTP status` of every row of docs/api.md's business-code table.
+    fn documented_codes() -> BTreeMap<u32, u16> {
+        let doc = include_str!("../../docs/api.md");
+        let table = doc.split("## Business codes").nth(1).unwrap();
+        table
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                Some((cells.get(2)?.parse().ok()?, cells.get(1)?.parse().ok()?))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_code_table_in_docs_lists_exactly_the_codes_with_their_status() {
+        let declared = declared_codes();
+        let documented = documented_codes();
+        assert!(declared.len() > 20, "{declared:?}");
+        let missing: Vec<_> = declared
+            .iter()
+            .filter(|(c, _)| !documented.contains_key(c))
+            .collect();
+        let stale: Vec<_> = documented
+            .keys()
+            .filter(|c| !declared.contains_key(c))
+            .collect();
+        assert!(missing.is_empty(), "codes not in docs/api.md: {missing:?}");
+        assert!(
+            stale.is_empty(),
+            "docs/api.md lists unknown codes: {stale:?}"
+        );
+        for (code, status) in documented {
+            assert_eq!(
+                u32::from(status),
+                code / 100,
+                "{code} is answered with {}",
+                code / 100
+            );
+        }
+    }
 
     #[test]
     fn field_names_come_out_of_serde_messages() {

@@ -32,7 +32,8 @@ fn histories_dir() -> PathBuf {
 async fn record_offer(app: &TestApp) -> WorkflowHistory {
     app.set_type_settings(
         "group",
-        json!({"response_window_seconds": 1, "hold_window_seconds": 2, "grace_seconds": 1}),
+        // a hold long enough for a loaded machine to answer in, short enough to lapse once
+        json!({"response_window_seconds": 1, "hold_window_seconds": 5, "grace_seconds": 1}),
     )
     .await;
     let (_, _, holders, entries) = app.full_with_queue(1, 2).await;

@@ -16,11 +16,7 @@ use workflows::payment::{Checkout, PaymentInput, Purpose, Refusal, RequestPaymen
 use workflows::rules::camp::{EnrolmentIdentity, days_missing, enrolment_open};
 use workflows::rules::payment::OutTradeNo;
 
-pub const CAMP_FULL: u32 = 40920;
-pub const ALREADY_ENROLLED: u32 = 40921;
-pub const NOT_OPEN: u32 = 40922;
-pub const NO_OPENID: u32 = 40923;
-pub const PAY_REFUSED: u32 = 40924;
+use crate::error::codes::{ALREADY_ENROLLED, CAMP_FULL, NO_OPENID, NOT_OPEN, PAY_REFUSED};
 
 /// Fen as `"99.00"`.
 pub fn yuan(cents: i64) -> String {
