@@ -144,7 +144,10 @@ fn routers(state: AppState) -> (Router, Option<Router>) {
         .with_state(state.clone());
     let mut pages = crate::console::router(&state.config.console.dir);
     if guard.docs == Exposure::Public {
-        pages = pages.merge(SwaggerUi::new("/docs").url("/api-docs/openapi.json", doc));
+        pages = pages.merge(
+            SwaggerUi::new("/docs")
+                .external_url_unchecked("/api-docs/openapi.json", crate::openapi::to_json(&doc)),
+        );
     }
     let mut public = Router::new()
         .merge(api)

@@ -38,6 +38,21 @@ pub fn name<'a>(field: &str, raw: &'a str, max: usize, what: &str) -> Result<&'a
     text(field, raw, (1, max), what)
 }
 
+/// An optional RFC 3339 instant (`deserialize_with`): what JSON Schema's `date-time` format
+/// accepts, nothing more (chrono's own `FromStr` also takes a space for the `T`).
+pub fn rfc3339_opt<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
+    use serde::Deserialize;
+    Option::<String>::deserialize(d)?
+        .map(|s| {
+            chrono::DateTime::parse_from_rfc3339(&s)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|e| serde::de::Error::custom(format!("not an RFC 3339 date-time ({e})")))
+        })
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,8 +49,17 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some("openapi") => {
+            // The OpenAPI document, as /api-docs/openapi.json serves it (no database needed).
+            #[allow(clippy::print_stdout)]
+            {
+                let doc = api::openapi::to_json(&api::openapi::document());
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            }
+            Ok(())
+        }
         Some(other) => {
-            eprintln!("unknown command {other:?}; usage: api [serve|migrate|instance-id]");
+            eprintln!("unknown command {other:?}; usage: api [serve|migrate|instance-id|openapi]");
             std::process::exit(2);
         }
     }

@@ -289,3 +289,41 @@ start_temporal_dev() {
     fi
     log "Temporal dev server up on 127.0.0.1:$port (pid $TEMPORAL_PID, UI port $ui_port, db $db_file)"
 }
+
+# start_fake_wechatpay PORT LOG API_ADDR: the strict fake WeChat Pay with the TEST-ONLY keys of
+# tests/fixtures/wechatpay (docs/payments.md), and the WECHATPAY_* settings that point the
+# service at it; sets FAKE_PAY_PID. Needs target/debug/fake-wechatpay.
+start_fake_wechatpay() {
+    local port="$1" logfile="$2" api_addr="$3"
+    local fixtures="$REPO_ROOT/tests/fixtures/wechatpay"
+    local target="${CARGO_TARGET_DIR:-$REPO_ROOT/target}"
+    export FAKE_WECHATPAY_PORT="$port"
+    export WECHATPAY_API_BASE="http://127.0.0.1:$port/" WECHATPAY_MCHID=1900000109 \
+        WECHATPAY_APPID=wxTESTONLYAPPID01 WECHATPAY_MERCHANT_SERIAL=TESTONLYMERCHANTSERIAL0001 \
+        WECHATPAY_PLATFORM_SERIAL=PUB_KEY_ID_TESTONLY0001 \
+        WECHATPAY_MERCHANT_KEY_FILE="$fixtures/TEST_ONLY_merchant_private_key.pem" \
+        WECHATPAY_PLATFORM_PUBLIC_KEY_FILE="$fixtures/TEST_ONLY_platform_public_key.pem" \
+        WECHATPAY_APIV3_KEY_FILE="$fixtures/TEST_ONLY_apiv3_key.txt" \
+        WECHATPAY_NOTIFY_URL="http://$api_addr/api/v1/pay/wechat/notify"
+    "$target/debug/fake-wechatpay" >>"$logfile" 2>&1 </dev/null &
+    FAKE_PAY_PID=$!
+    wait_for_port 127.0.0.1 "$port" 10 "$FAKE_PAY_PID" || {
+        log "the fake WeChat Pay did not start (port $port taken?); see $logfile"
+        return 1
+    }
+}
+
+# start_fake_community PORT LOG: the fake community platform (check-ins) and the COMMUNITY_*
+# settings that point the service at it; sets FAKE_COMMUNITY_PID.
+start_fake_community() {
+    local port="$1" logfile="$2"
+    local target="${CARGO_TARGET_DIR:-$REPO_ROOT/target}"
+    export FAKE_COMMUNITY_PORT="$port"
+    export COMMUNITY_API_BASE="http://127.0.0.1:$port/" COMMUNITY_ACCESS_TOKEN=TEST-ONLY-community-token
+    "$target/debug/fake-community" >>"$logfile" 2>&1 </dev/null &
+    FAKE_COMMUNITY_PID=$!
+    wait_for_port 127.0.0.1 "$port" 10 "$FAKE_COMMUNITY_PID" || {
+        log "the fake community platform did not start (port $port taken?); see $logfile"
+        return 1
+    }
+}

@@ -3,7 +3,8 @@
 # of its own. Source after common.sh; call start_stack, and stop_stack from the EXIT trap.
 #
 #   start_stack BASE NAME    ports BASE+33 (Temporal), +34 (its UI), +64 (worker metrics),
-#                            +80 (API); database NAME_<run id>; exports what the binaries read
+#                            +80 (API), +91 (fake WeChat Pay), +92 (fake community platform);
+#                            database NAME_<run id>; exports what the binaries read
 #                            (the caller may export more before: CLUB_*, WECHAT_TEMPLATE_* ...)
 #   stop_stack               stops what start_stack started, drops the database, removes
 #                            STACK_DIR unless STACK_KEEP_LOGS=1
@@ -37,6 +38,8 @@ stack_logs() {
 stop_stack() {
     stop_pid api "$STACK_API_PID" 10
     stop_pid worker "$STACK_WORKER_PID" 20
+    stop_pid "fake WeChat Pay" "${FAKE_PAY_PID:-}" 5
+    stop_pid "fake community platform" "${FAKE_COMMUNITY_PID:-}" 5
     stop_pid temporal "$TEMPORAL_PID" 15
     _stack_drop_database
     if [[ -n "$STACK_DIR" ]]; then
@@ -56,14 +59,15 @@ start_stack() {
     local run_id
     run_id="$(date +%s)_$$"
     local temporal_port=$((base + 33)) ui_port=$((base + 34)) metrics_port=$((base + 64)) api_port=$((base + 80))
+    local pay_port=$((base + 91)) community_port=$((base + 92))
     local port
-    for port in "$api_port" "$temporal_port" "$ui_port" "$metrics_port"; do
+    for port in "$api_port" "$temporal_port" "$ui_port" "$metrics_port" "$pay_port" "$community_port"; do
         if port_open 127.0.0.1 "$port"; then
             log "port $port is in use (another run of this tier?)"
             return 1
         fi
     done
-    for bin in api worker; do
+    for bin in api worker fake-wechatpay fake-community; do
         [[ -x "$target/debug/$bin" ]] || { log "$target/debug/$bin is missing (cargo build --bins)"; return 1; }
     done
     STACK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX")"
@@ -79,6 +83,8 @@ start_stack() {
     export RUST_LOG="${RUST_LOG:-info}"
     export LOG_FORMAT=pretty
     start_temporal_dev "$temporal_port" "$ui_port" "$STACK_DIR/temporal.db" "$STACK_DIR/logs/temporal.log" || return 1
+    start_fake_wechatpay "$pay_port" "$STACK_DIR/logs/fake-wechatpay.log" "$API_ADDR" || return 1
+    start_fake_community "$community_port" "$STACK_DIR/logs/fake-community.log" || return 1
     if ! "$target/debug/api" migrate >"$STACK_DIR/logs/migrate.log" 2>&1; then
         cat "$STACK_DIR/logs/migrate.log" >&2
         return 1

@@ -98,11 +98,14 @@ pub async fn show(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EnrolBody {
-    /// 星球ID (best for matching check-ins)
+    /// 星球ID (best for matching check-ins); at least one of the three, not blank
+    #[schema(max_length = 64)]
     pub community_user_id: Option<String>,
     /// 星球昵称
+    #[schema(max_length = 64)]
     pub community_nickname: Option<String>,
     /// 微信昵称
+    #[schema(max_length = 64)]
     pub wechat_nickname: Option<String>,
 }
 
@@ -118,14 +121,13 @@ pub struct Enrolled {
     pub payment: RequestPayment,
 }
 
+/// An identity field: at most 64 characters as sent; blank is not given.
 fn field(name: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    let v = v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    match &v {
-        Some(s) if s.chars().count() > 64 => {
-            Err(ApiError::invalid(name, format!("{name} 最多 64 个字符")))
-        }
-        _ => Ok(v),
+    if v.as_deref().is_some_and(|s| s.chars().count() > 64) {
+        return Err(ApiError::invalid(name, format!("{name} 最多 64 个字符")));
     }
+    Ok(v.map(|s| s.trim_matches(crate::input::BLANKS).to_string())
+        .filter(|s| !s.is_empty()))
 }
 
 fn refusal(r: Refusal) -> ApiError {

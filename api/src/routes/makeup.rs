@@ -97,6 +97,7 @@ pub struct AvailableQuery {
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
     /// morning (before 12:00) | afternoon (12:00–18:00) | evening (from 18:00), club time
+    #[param(inline)]
     pub time_of_day: Option<TimeOfDay>,
     pub location: Option<String>,
     pub coach: Option<String>,

@@ -294,6 +294,16 @@ impl NoticeVerifier {
 // ---------------------------------------------------------------- the notice route
 
 /// WeChat's answer format: 200/204 accepted; 4xx/5xx with `{code: "FAIL", message}` retried.
+/// What the notice route answers WeChat Pay when it refuses (WeChat Pay's own shape, not the
+/// envelope: it retries on anything but 2xx).
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // a schema only: `answer` writes it
+pub struct WechatPayAnswer {
+    /// always FAIL
+    code: String,
+    message: String,
+}
+
 fn answer(status: StatusCode, message: &str) -> Response {
     if status.is_success() {
         return StatusCode::NO_CONTENT.into_response();
@@ -310,8 +320,8 @@ const SIGNAL_TIMEOUT: Duration = Duration::from_secs(5);
 #[utoipa::path(post, path = "/api/v1/pay/wechat/notify", tag = "pay",
     request_body(content = String, description = "WeChat Pay v3 notice (signed; resource AES-256-GCM encrypted)"),
     responses((status = 204, description = "accepted (Temporal has the signal)"),
-              (status = 401, description = "signature, serial or timestamp refused: nothing changed"),
-              (status = 503, description = "Temporal did not take the signal: WeChat retries")))]
+              (status = 401, description = "signature, serial or timestamp refused: nothing changed", body = WechatPayAnswer),
+              (status = 503, description = "Temporal did not take the signal, or notices are not configured: WeChat retries", body = WechatPayAnswer)))]
 pub async fn notify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(config) = state.config.pay_notice.as_ref() else {
         tracing::warn!("a WeChat Pay notice arrived but WECHATPAY_APIV3_KEY_FILE is not set");
@@ -566,6 +576,7 @@ pub struct AnomalyView {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnomalyQuery {
     /// include resolved ones
     #[serde(default)]

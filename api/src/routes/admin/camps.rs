@@ -30,7 +30,9 @@ use workflows::search_attributes::CAMP_ID;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TimingBody {
     /// day 1 starts here instead of at midnight (club time) of `start_date`
+    #[serde(default, deserialize_with = "crate::input::rfc3339_opt")]
     pub starts_at: Option<DateTime<Utc>>,
+    #[schema(minimum = 1)]
     pub day_seconds: Option<u32>,
     pub sync_offset_seconds: Option<u32>,
     pub reminder_offset_seconds: Option<u32>,
@@ -39,25 +41,41 @@ pub struct TimingBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CampBody {
+    /// 1–100 characters, not only blanks (trimmed)
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "[^ \\t\\n\\r\\u00a0\\u3000]",
+        example = "21天体能打卡营"
+    )]
     pub name: String,
     pub start_date: NaiveDate,
+    /// not before `start_date`, at most 366 days in all
     pub end_date: NaiveDate,
+    /// 1 fen – 100 000 yuan
+    #[schema(minimum = 1, maximum = 10000000, example = 9900)]
     pub deposit_cents: i64,
+    #[schema(minimum = 1, maximum = 100000, example = 50)]
     pub capacity: i32,
-    /// check-in days needed out of the camp's days
+    /// check-in days needed out of the camp's days (1 – the camp's days)
+    #[schema(minimum = 1, example = 18)]
     pub required_days: i32,
+    /// http(s) link, at most 500 characters
+    #[schema(
+        pattern = "^https?://",
+        max_length = 500,
+        example = "https://example.com/qr.png"
+    )]
     pub group_qr_url: String,
     /// 知识星球 `group_id/checkin_id`
+    #[schema(pattern = "^[^/]+/[\\s\\S]+$", example = "28855218411241/1141")]
     pub community_project_id: String,
     #[serde(default)]
     pub timing: Option<TimingBody>,
 }
 
 fn validate(state: &AppState, b: &CampBody) -> Result<CampTiming, ApiError> {
-    let name = b.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name", "名称为 1–100 个字符"));
-    }
+    crate::input::name("name", &b.name, 100, "名称")?;
     if b.end_date < b.start_date {
         return Err(ApiError::invalid("end_date", "结束日期不能早于开始日期"));
     }
@@ -79,7 +97,7 @@ fn validate(state: &AppState, b: &CampBody) -> Result<CampTiming, ApiError> {
         ));
     }
     if !(b.group_qr_url.starts_with("https://") || b.group_qr_url.starts_with("http://"))
-        || b.group_qr_url.len() > 500
+        || b.group_qr_url.chars().count() > 500
     {
         return Err(ApiError::invalid(
             "group_qr_url",
@@ -121,7 +139,8 @@ fn validate(state: &AppState, b: &CampBody) -> Result<CampTiming, ApiError> {
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/camps", tag = "admin", security(("bearer" = [])),
-    request_body = CampBody, responses((status = 201, body = Envelope<Created>), (status = 400)))]
+    request_body = CampBody, responses((status = 201, body = Envelope<Created>),
+        (status = 400, description = "40000: a field out of range; end_date before start_date or more than 366 days, required_days more than the camp's days")))]
 pub async fn create(
     State(state): State<AppState>,
     admin: Admin,
@@ -247,10 +266,11 @@ pub async fn publish(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EnrolmentQuery {
-    /// eligible | not_eligible | unmatched
+    /// eligible | not_eligible | unmatched (another value matches nothing)
     pub verdict: Option<String>,
-    /// pending | approved | rejected
+    /// pending | approved | rejected (another value matches nothing)
     pub review: Option<String>,
 }
 
@@ -417,6 +437,7 @@ pub enum Decision {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewBody {
     /// one or many (at most 1000)
+    #[schema(min_items = 1, max_items = 1000)]
     pub enrolment_ids: Vec<i64>,
     pub decision: Decision,
 }

@@ -4,6 +4,8 @@
 //! in the envelope, so the document says what the service does (issue 15; fuzzed by
 //! `scripts/fuzz-api`).
 
+mod links;
+
 use crate::envelope::{Envelope, Items};
 use crate::routes::{self, Created};
 use crate::state::AppState;
@@ -52,21 +54,50 @@ pub fn split(router: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::open
         .merge(router)
         .split_for_parts();
     ErrorAnswers.modify(&mut doc);
+    links::add(&mut doc);
     AtLeastOne {
         schema: "StaffChange",
         fields: &[
-            ("role", Type::String),
-            ("disabled", Type::Boolean),
-            ("password", Type::String),
+            ("role", Type::String, None),
+            ("disabled", Type::Boolean, None),
+            ("password", Type::String, None),
+        ],
+    }
+    .modify(&mut doc);
+    AtLeastOne {
+        schema: "EnrolBody",
+        fields: &[
+            (
+                "community_user_id",
+                Type::String,
+                Some(crate::input::NOT_BLANK),
+            ),
+            (
+                "community_nickname",
+                Type::String,
+                Some(crate::input::NOT_BLANK),
+            ),
+            (
+                "wechat_nickname",
+                Type::String,
+                Some(crate::input::NOT_BLANK),
+            ),
         ],
     }
     .modify(&mut doc);
     (router, doc)
 }
 
-/// The whole document (what `/api-docs/openapi.json` serves).
+/// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
     split(routes::router()).1
+}
+
+/// The document as served at `/api-docs/openapi.json` (and printed by `api openapi`).
+pub fn to_json(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut value = serde_json::to_value(doc).unwrap_or_default();
+    links::spell_in_camel_case(&mut value);
+    value
 }
 
 struct BearerAuth;
@@ -200,11 +231,11 @@ fn finish_error_answer(status: u16, response: &mut Response) {
     }
 }
 
-/// A body that must change something: at least one of `fields` present and not null (what
-/// the handler checks), as an `anyOf` around the derived schema.
+/// A body that must say something: at least one of `fields` present, not null and (with a
+/// pattern) not blank — what the handler checks — as an `anyOf` around the derived schema.
 struct AtLeastOne {
     schema: &'static str,
-    fields: &'static [(&'static str, Type)],
+    fields: &'static [(&'static str, Type, Option<&'static str>)],
 }
 
 impl Modify for AtLeastOne {
@@ -217,11 +248,14 @@ impl Modify for AtLeastOne {
             return;
         };
         let mut any = AnyOfBuilder::new();
-        for (field, ty) in self.fields {
+        for (field, ty, pattern) in self.fields {
+            let value = ObjectBuilder::new()
+                .schema_type(ty.clone())
+                .pattern(pattern.map(str::to_string));
             any = any.item(
                 ObjectBuilder::new()
                     .required(*field)
-                    .property(*field, ObjectBuilder::new().schema_type(ty.clone())),
+                    .property(*field, value),
             );
         }
         let both = AllOfBuilder::new().item(derived).item(any).build();
@@ -250,6 +284,49 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn every_link_leads_from_an_answer_to_a_parameter_of_an_operation() {
+        let doc = document();
+        let ops = operations(&doc);
+        let find = |id: &str| {
+            ops.iter()
+                .find(|(_, op)| op.operation_id.as_deref() == Some(id))
+                .map(|(_, op)| *op)
+                .unwrap_or_else(|| panic!("no operation {id}"))
+        };
+        for (from, status, to, params) in links::LINKS {
+            let source = find(from);
+            let Some(RefOr::T(answer)) = source.responses.responses.get(*status) else {
+                panic!("{from} has no {status} answer");
+            };
+            assert!(
+                answer.links.keys().any(|k| k.starts_with(to)),
+                "{from} → {to}"
+            );
+            let target = find(to);
+            for (name, pointer) in *params {
+                assert!(
+                    target.parameters.iter().flatten().any(|p| p.name == *name),
+                    "{to} has no parameter {name}"
+                );
+                assert!(pointer.starts_with("/data/"), "{pointer}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_served_json_spells_link_fields_as_openapi_does() {
+        let text = to_json(&document()).to_string();
+        assert!(
+            text.contains("\"operationId\":\"position\""),
+            "links lead somewhere"
+        );
+        assert!(
+            !text.contains("operation_id"),
+            "utoipa's snake case is fixed"
+        );
     }
 
     #[test]
@@ -290,6 +367,25 @@ mod tests {
                         "{route} {status}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn path_parameters_are_the_paths_own_and_the_rest_are_query_parameters() {
+        // An `IntoParams` struct without `parameter_in = Query` is documented as path
+        // parameters; the fuzzer then never sends them where the service reads them.
+        let doc = document();
+        for (route, op) in operations(&doc) {
+            let path = route.split_once(' ').unwrap().1;
+            for p in op.parameters.iter().flatten() {
+                let in_path = path.contains(&format!("{{{}}}", p.name));
+                assert_eq!(
+                    matches!(p.parameter_in, ParameterIn::Path),
+                    in_path,
+                    "{route}: parameter {} is documented in the wrong place",
+                    p.name
+                );
             }
         }
     }
