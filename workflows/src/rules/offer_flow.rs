@@ -41,6 +41,11 @@ pub struct OfferBook {
     /// The broadcast deadline has been seen to pass: from then on only a graced entry may
     /// confirm in the broadcast round.
     pub broadcast_over: bool,
+    /// A claim found no seat: the seats went to someone — a winner whose own result may
+    /// reach the workflow later, or a booking made meanwhile. From then on a refusal says
+    /// "taken", never "expired".
+    #[serde(default)]
+    pub seat_went_elsewhere: bool,
 }
 
 /// One hold in turn.
@@ -94,11 +99,16 @@ pub enum HoldStep {
 impl OfferBook {
     /// The verdict for someone who may not confirm now.
     pub fn refused(&self) -> Verdict {
-        if self.seats_open == 0 && !self.winners.is_empty() {
+        if self.seats_open == 0 && self.seats_taken() {
             Verdict::Taken
         } else {
             Verdict::Expired
         }
+    }
+
+    /// Someone has the seats: a settled winner, or a claim that found none left.
+    fn seats_taken(&self) -> bool {
+        !self.winners.is_empty() || self.seat_went_elsewhere
     }
 
     fn was_told(&self, id: i64) -> bool {
@@ -132,10 +142,10 @@ impl OfferBook {
             return Err(RespondRejection::Declined);
         }
         if self.seats_open == 0 {
-            return Err(if self.winners.is_empty() {
-                RespondRejection::Expired
-            } else {
+            return Err(if self.seats_taken() {
                 RespondRejection::Taken
+            } else {
+                RespondRejection::Expired
             });
         }
         let passed_over = match self.phase {
@@ -212,6 +222,7 @@ impl OfferBook {
             }
             ClaimResult::NoSeat => {
                 self.seats_open = 0;
+                self.seat_went_elsewhere = true;
                 Verdict::Taken
             }
             ClaimResult::NotActive => Verdict::Expired,
@@ -423,6 +434,17 @@ mod tests {
         assert_eq!(b.validate(&respond(1)), Ok(()));
         assert_eq!(b.validate(&respond(2)), Err(RespondRejection::Expired));
         assert!(b.may_act(1, at(16)) && !b.may_act(1, at(17)) && !b.may_act(2, at(16)));
+    }
+
+    #[test]
+    fn a_loser_settled_before_the_winner_makes_everyone_after_it_taken_not_expired() {
+        // Two claims race for one seat: the winner's commits first, but the loser's "no seat"
+        // reaches the workflow first. Whoever asks now must hear "taken".
+        let mut b = broadcast(1);
+        assert_eq!(b.claim_settled(2, ClaimResult::NoSeat), Verdict::Taken);
+        assert!(b.winners.is_empty());
+        assert_eq!(b.validate(&respond(3)), Err(RespondRejection::Taken));
+        assert_eq!(b.refused(), Verdict::Taken);
     }
 
     #[test]
