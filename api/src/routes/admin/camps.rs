@@ -407,7 +407,7 @@ fn parse_csv(text: &str) -> Result<Vec<CsvCheckin>, ApiError> {
 #[utoipa::path(post, path = "/api/v1/admin/camps/{id}/checkins/import", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path)),
     request_body(content = String, content_type = "text/csv", description = "community_user_id,nickname,checked_at"),
-    responses((status = 200, body = Envelope<Imported>), (status = 400)))]
+    responses((status = 200, body = Envelope<Imported>), (status = 400, description = "40000 with data.field = csv: a row that is not three columns (第 N 行应为 3 列), a time that is not RFC 3339, more than 100000 rows")))]
 pub async fn import_checkins(
     State(state): State<AppState>,
     _admin: Admin,
