@@ -72,6 +72,7 @@ impl Application {
             config: config.clone(),
             ids: Arc::new(tokio::sync::OnceCell::new()),
             limits: crate::limits::Limits::new(&config.guard),
+            updates: Arc::default(),
         };
         let listener = TcpListener::bind(config.api_addr)
             .await

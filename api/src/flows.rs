@@ -218,12 +218,11 @@ where
     let options = WorkflowExecuteUpdateOptions::builder()
         .rpc_options(rpc_options())
         .build();
-    match tokio::time::timeout(
-        UPDATE_TIMEOUT,
-        handle.execute_update(update, input, options),
-    )
-    .await
-    {
+    let answer = tokio::time::timeout(UPDATE_TIMEOUT, async {
+        let _turn = state.updates.enter(workflow_id).await;
+        handle.execute_update(update, input, options).await
+    });
+    match answer.await {
         Ok(Ok(answer)) => Ok(Updated::Answered(answer)),
         Ok(Err(WorkflowUpdateError::Failed(failure))) => {
             Ok(Updated::Rejected(failure.message.clone()))

@@ -19,6 +19,7 @@ pub mod routes;
 pub mod session;
 pub mod state;
 pub mod temporal;
+pub mod update_gate;
 
 pub use app::Application;
 

@@ -20,6 +20,8 @@ pub struct AppState {
     pub ids: Arc<tokio::sync::OnceCell<WorkflowIds>>,
     /// Rate limits and the password-hash bound (issue 15).
     pub limits: Arc<crate::limits::Limits>,
+    /// A few Updates in flight per workflow at once (Temporal's own per-run limit).
+    pub updates: Arc<crate::update_gate::UpdateGate>,
 }
 
 impl AppState {

@@ -37,6 +37,11 @@ pub const WORKFLOW_TYPE: &str = "WaitlistOfferWorkflow";
 /// validator refuses late answers from then on (runs recorded before it replay without).
 const WAKE_AT_DEADLINE: &str = "offer-wake-at-deadline-1";
 
+/// Patch: at most one seat claim per open seat runs at once; the other confirms wait for one
+/// to settle and hear "taken" without touching the database once the seats are gone (a
+/// hundred confirms no longer queue a hundred transactions on one session's lock).
+const ONE_CLAIM_PER_SEAT: &str = "offer-one-claim-per-seat-1";
+
 #[workflow]
 pub struct WaitlistOfferWorkflow {
     input: OfferInput,
@@ -561,6 +566,12 @@ impl WaitlistOfferWorkflow {
 
     /// O4: the seat claim, one DB transaction; its result settles the book.
     async fn confirm(ctx: &WorkflowContext<Self>, workflow_id: String, id: i64) -> Verdict {
+        if ctx.patched(ONE_CLAIM_PER_SEAT) {
+            let _ = ctx.wait_condition(|s| s.book.claim_may_start()).await;
+            if ctx.state(|s| s.book.seats_open == 0) {
+                return ctx.state(|s| s.book.refused());
+            }
+        }
         let claim = ctx.state_mut(|s| {
             s.book.claims_in_flight += 1;
             ClaimRequest {

@@ -106,6 +106,12 @@ impl OfferBook {
         }
     }
 
+    /// O4: may another seat claim start now? One claim per open seat runs at once; a confirm
+    /// beyond them waits for one to settle. With no seat left it goes on, to be refused.
+    pub fn claim_may_start(&self) -> bool {
+        self.seats_open == 0 || self.claims_in_flight < self.seats_open
+    }
+
     /// Someone has the seats: a settled winner, or a claim that found none left.
     fn seats_taken(&self) -> bool {
         !self.winners.is_empty() || self.seat_went_elsewhere
@@ -444,6 +450,36 @@ mod tests {
         assert_eq!(b.claim_settled(2, ClaimResult::NoSeat), Verdict::Taken);
         assert!(b.winners.is_empty());
         assert_eq!(b.validate(&respond(3)), Err(RespondRejection::Taken));
+        assert_eq!(b.refused(), Verdict::Taken);
+    }
+
+    #[test]
+    fn one_claim_per_open_seat_runs_at_once_and_the_rest_wait_to_be_told() {
+        let mut b = broadcast(2);
+        assert!(b.claim_may_start());
+        b.claims_in_flight = 2;
+        assert!(
+            !b.claim_may_start(),
+            "two seats, two claims running: the third waits"
+        );
+        b.claims_in_flight -= 1;
+        b.claim_settled(
+            1,
+            ClaimResult::Won {
+                booking_id: 7,
+                seats_left: 1,
+            },
+        );
+        assert!(
+            !b.claim_may_start(),
+            "one seat left, one claim still running"
+        );
+        b.claims_in_flight -= 1;
+        b.claim_settled(2, ClaimResult::NoSeat);
+        assert!(
+            b.claim_may_start(),
+            "no seat left: the waiting confirm goes on"
+        );
         assert_eq!(b.refused(), Verdict::Taken);
     }
 
