@@ -30,6 +30,7 @@ mod pay_resilience;
 mod replay;
 mod rules_doc;
 mod waitlist_cutoff;
+mod waitlist_estimate;
 mod waitlist_queue;
 mod wechat_delivery;
 mod wechat_login;
