@@ -29,6 +29,7 @@ mod pay_replay;
 mod pay_resilience;
 mod replay;
 mod rules_doc;
+mod waitlist_alternatives;
 mod waitlist_cutoff;
 mod waitlist_estimate;
 mod waitlist_queue;

@@ -1,5 +1,6 @@
 //! Pure business rules, unit-tested here and used by the API, the workflows and the activities.
 
+pub mod alternatives;
 pub mod camp;
 pub mod estimate;
 pub mod makeup;
