@@ -331,6 +331,7 @@ const notifications = [
     data: {
       waitlist_id: 11, offer_workflow_id: 'waitlist-offer/103-2026-11-24/2', round: 2, deadline: '2026-11-23T12:45:00+08:00',
       course_schedule_id: 103, booking_date: '2026-11-24', page: 'pages/waitlist/offer?id=11',
+      leave_page: 'pages/waitlist/leave?id=11',
     },
     read: false, created_at: '2026-11-23T12:30:05+08:00',
   },
@@ -344,6 +345,7 @@ const notifications = [
     data: {
       waitlist_id: 12, offer_workflow_id: 'waitlist-offer/102-2026-11-24/1', round: 1, deadline: null,
       course_schedule_id: 102, booking_date: '2026-11-24', page: 'pages/waitlist/offer?id=12',
+      leave_page: 'pages/waitlist/leave?id=12',
     },
     read: true, created_at: '2026-11-20T10:05:00+08:00',
   },

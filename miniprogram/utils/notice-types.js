@@ -45,4 +45,13 @@ function targetUrl(n) {
   }
 }
 
-module.exports = { typeInfo, targetUrl, go, TYPES };
+/**
+ * L1: the one-tap way out of the queue a waitlist notice carries (`data.leave_page`), or ''.
+ * @param {any} n
+ */
+function leaveUrl(n) {
+  const page = n && n.data && n.data.leave_page;
+  return typeof page === 'string' && page ? `/${page.replace(/^\/+/, '')}` : '';
+}
+
+module.exports = { typeInfo, targetUrl, leaveUrl, go, TYPES };

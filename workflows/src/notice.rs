@@ -47,6 +47,20 @@ impl NoticeType {
         }
     }
 
+    /// L1: a notice about a queue entry that is still waiting after it (an offer, a seat
+    /// taken by someone else, a move up) carries the one-tap way to leave the queue. The
+    /// cutoff's `waitlist_expired` ends the entry, and the other types are not about a queue.
+    pub fn offers_leave(self) -> bool {
+        matches!(
+            self,
+            NoticeType::SpotAvailable
+                | NoticeType::SeatTaken
+                | NoticeType::HoldForYou
+                | NoticeType::OfferExpired
+                | NoticeType::PositionChanged
+        )
+    }
+
     /// `SPOT_AVAILABLE`: the suffix of its `WECHAT_TEMPLATE_*` variables.
     pub fn env_suffix(self) -> String {
         self.code().to_uppercase()
@@ -87,5 +101,24 @@ mod tests {
             );
         }
         assert!("spot".parse::<NoticeType>().is_err());
+    }
+
+    #[test]
+    fn every_waitlist_notice_of_a_waiting_entry_offers_the_way_out() {
+        let leaving: Vec<&str> = NoticeType::ALL
+            .into_iter()
+            .filter(|t| t.offers_leave())
+            .map(NoticeType::code)
+            .collect();
+        assert_eq!(
+            leaving,
+            [
+                "spot_available",
+                "seat_taken",
+                "hold_for_you",
+                "offer_expired",
+                "position_changed"
+            ]
+        );
     }
 }

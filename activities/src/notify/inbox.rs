@@ -5,7 +5,7 @@
 use crate::db::notifications::{NewNotification, insert_once};
 use crate::error::Result;
 use crate::notify::drafts::WechatDrafts;
-use crate::notify::pages::Page;
+use crate::notify::pages::{self, Page};
 use crate::notify::templates::{Facts, Lang, NoticeType, render};
 use chrono_tz::Tz;
 use sqlx::MySqlConnection;
@@ -50,8 +50,12 @@ impl Notices {
         }
         let text = render(letter.kind, Lang::ZhCn, self.club_tz, &facts);
         let mut data = letter.data;
+        let leave = leave_page(letter.kind, &data);
         if let Some(map) = data.as_object_mut() {
             map.insert("page".into(), serde_json::json!(letter.page.as_str()));
+            if let Some(leave) = leave {
+                map.insert("leave_page".into(), serde_json::json!(leave.as_str()));
+            }
         }
         let message = NewNotification {
             user_id: letter.user_id,
@@ -74,10 +78,34 @@ impl Notices {
     }
 }
 
+/// L1: the way out of the queue a waitlist notice carries (its entry is `data.waitlist_id`).
+fn leave_page(kind: NoticeType, data: &serde_json::Value) -> Option<Page> {
+    let waitlist_id = data.get("waitlist_id")?.as_i64()?;
+    kind.offers_leave()
+        .then(|| pages::leave_waitlist(waitlist_id))
+}
+
 async fn child_name(conn: &mut MySqlConnection, profile_id: i64) -> Result<Option<String>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT name FROM profile WHERE id = ?")
         .bind(profile_id)
         .fetch_optional(conn)
         .await?;
     Ok(row.map(|r| r.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_waitlist_notice_of_a_waiting_entry_links_its_leave_page() {
+        let data = json!({"waitlist_id": 7});
+        assert_eq!(
+            leave_page(NoticeType::SpotAvailable, &data).map(String::from),
+            Some("pages/waitlist/leave?id=7".to_string())
+        );
+        assert_eq!(leave_page(NoticeType::WaitlistExpired, &data), None);
+        assert_eq!(leave_page(NoticeType::MakeupBooked, &json!({})), None);
+    }
 }

@@ -16,9 +16,18 @@ pub const MAKEUPS: &str = "pages/makeup/index";
 pub const MY_MAKEUPS: &str = "pages/my-bookings/makeup/index";
 /// Minute credits: balance and history.
 pub const COMPENSATION: &str = "pages/makeup/compensation";
+/// Leave one queue: asks once, then leaves (L1).
+pub const LEAVE_WAITLIST: &str = "pages/waitlist/leave";
 
 /// Every path above.
-pub const ALL: [&str; 5] = [OFFER, WAITLIST_DETAIL, MAKEUPS, MY_MAKEUPS, COMPENSATION];
+pub const ALL: [&str; 6] = [
+    OFFER,
+    WAITLIST_DETAIL,
+    MAKEUPS,
+    MY_MAKEUPS,
+    COMPENSATION,
+    LEAVE_WAITLIST,
+];
 
 /// A page of the mini-program with its query, e.g. `pages/waitlist/offer?id=12`. Only this
 /// module makes them.
@@ -68,6 +77,11 @@ pub fn waitlist_entry(waitlist_id: i64) -> Page {
     Page::with_id(WAITLIST_DETAIL, waitlist_id)
 }
 
+/// L1: the one-tap way out of the entry's queue (`data.leave_page` of waitlist notices).
+pub fn leave_waitlist(waitlist_id: i64) -> Page {
+    Page::with_id(LEAVE_WAITLIST, waitlist_id)
+}
+
 /// The pending makeups, e.g. after a makeup is cancelled and its pending makeup is open again.
 pub fn makeups() -> Page {
     Page::of(MAKEUPS)
@@ -113,11 +127,13 @@ mod tests {
             makeups(),
             my_makeups(),
             compensation(),
+            leave_waitlist(12),
         ] {
             assert!(ALL.contains(&path_of(page.as_str())), "{page}");
             assert_eq!(check_page(&registered, page.as_str()), Ok(()), "{page}");
         }
         assert_eq!(offer(12).as_str(), "pages/waitlist/offer?id=12");
+        assert_eq!(leave_waitlist(5).as_str(), "pages/waitlist/leave?id=5");
         assert_eq!(
             serde_json::to_value(waitlist_entry(3)).unwrap(),
             "pages/waitlist/detail?id=3"

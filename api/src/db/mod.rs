@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bookings;
 pub mod camps;
 pub mod courses;
+pub mod estimates;
 pub mod families;
 pub mod makeup;
 pub mod messages;

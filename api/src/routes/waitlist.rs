@@ -10,30 +10,39 @@ use crate::routes::club::Rules;
 use crate::routes::makeup::refusal;
 use crate::routes::profiles::ensure_owner;
 use crate::routes::sessions::in_club_time;
+use crate::routes::sessions::{SessionItem, session_items};
 use crate::session;
 use crate::state::AppState;
 use axum::extract::State;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry as Slot;
 use utoipa::ToSchema;
 use workflows::makeup::MakeupRefusal;
+use workflows::rules::alternatives::{
+    AlternativeAction, Candidate as AltCandidate, LevelRule, MAX_ALTERNATIVES, Wanted,
+    acceptable_alternative, nearness, wants_alternatives,
+};
+use workflows::rules::estimate::{ReleaseHistory, WaitEstimate, estimate_wait, whole_days_until};
 use workflows::rules::makeup::eligible;
 use workflows::rules::time::waitlist_cutoff;
-use workflows::rules::waitlist::{
-    JoinRefusal, QueueSnapshot, check_join, estimated_wait_text, position_message,
-};
+use workflows::rules::waitlist::{JoinRefusal, QueueSnapshot, check_join, position_message};
 use workflows::settings::ClassSettings;
+
+fn refusal_code(r: JoinRefusal) -> u32 {
+    match r {
+        JoinRefusal::NotFull => codes::SESSION_NOT_FULL,
+        JoinRefusal::PastCutoff => codes::PAST_CUTOFF,
+        JoinRefusal::QueueFull => codes::WAITLIST_FULL,
+        JoinRefusal::AlreadyWaiting => codes::ALREADY_WAITING,
+        JoinRefusal::AlreadyBooked => codes::ALREADY_BOOKED,
+    }
+}
 
 impl From<JoinRefusal> for ApiError {
     fn from(r: JoinRefusal) -> Self {
-        let code = match r {
-            JoinRefusal::NotFull => codes::SESSION_NOT_FULL,
-            JoinRefusal::PastCutoff => codes::PAST_CUTOFF,
-            JoinRefusal::QueueFull => codes::WAITLIST_FULL,
-            JoinRefusal::AlreadyWaiting => codes::ALREADY_WAITING,
-            JoinRefusal::AlreadyBooked => codes::ALREADY_BOOKED,
-        };
-        ApiError::conflict(code, r.to_string())
+        ApiError::conflict(refusal_code(r), r.to_string())
     }
 }
 
@@ -54,12 +63,35 @@ pub struct JoinBody {
     pub use_compensation: bool,
 }
 
+/// E1: the release history of a course (the figures its waiting estimates use).
+pub(crate) async fn release_history(
+    state: &AppState,
+    course_id: i64,
+) -> Result<ReleaseHistory, ApiError> {
+    let since = session::today(state.config.club_tz())
+        - chrono::Duration::days(db::estimates::HISTORY_DAYS);
+    Ok(db::estimates::release_history(&state.pool, course_id, since).await?)
+}
+
+/// E1 for one place in a queue, now.
+pub(crate) fn wait_estimate(
+    history: &ReleaseHistory,
+    position: i64,
+    starts_at: DateTime<Utc>,
+) -> WaitEstimate {
+    let position = u32::try_from(position).unwrap_or(u32::MAX);
+    estimate_wait(history, position, whole_days_until(starts_at, Utc::now()))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Joined {
     pub waitlist_id: i64,
     pub position: u32,
     pub waitlist_count: u32,
     pub waitlist_capacity: u32,
+    /// E1: the chance of a seat before the cutoff and roughly when, from the course's release
+    /// history (`根据以往记录，截止前有名额的可能约39%，名额多在开课前6天左右空出`), or
+    /// `暂无足够数据` when the course has none
     pub estimated_wait_time: String,
 }
 
@@ -71,7 +103,7 @@ async fn check_makeup_join(
     req: &JoinBody,
     pending_id: i64,
     s: &session::Session,
-) -> Result<(), ApiError> {
+) -> Result<db::makeup::PendingRow, ApiError> {
     let p = db::makeup::pending(&state.pool, pending_id)
         .await?
         .ok_or(ApiError::not_found("待补课记录"))?;
@@ -94,14 +126,166 @@ async fn check_makeup_join(
             missing_minutes: original - makeup,
         }));
     }
-    Ok(())
+    Ok(p)
+}
+
+/// A1: what a refused join answers, documented for the OpenAPI document (written by
+/// `ApiError`): 40901 (queue full) and 40903 (past the cutoff) carry
+/// `data.alternatives`; the other refusals have `data` null.
+#[derive(ToSchema)]
+#[allow(dead_code)] // a schema only
+pub struct JoinRefused {
+    #[schema(minimum = 40000, maximum = 59999, example = 40901)]
+    code: u32,
+    #[schema(example = "候补队列已满，请选择其他课程")]
+    message: String,
+    data: Option<JoinAlternatives>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinAlternatives {
+    /// nearest in time to the refused session first, at most 5; may be empty
+    pub alternatives: Vec<Alternative>,
+}
+
+/// What the parent can do with an alternative: book its free seat, or join its short queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlternativeChoice {
+    Book,
+    Waitlist,
+}
+
+impl From<AlternativeAction> for AlternativeChoice {
+    fn from(a: AlternativeAction) -> Self {
+        match a {
+            AlternativeAction::Book => Self::Book,
+            AlternativeAction::Waitlist => Self::Waitlist,
+        }
+    }
+}
+
+/// A1: a session of the same course type and level (a makeup: same or lower) with a seat or a
+/// short open queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Alternative {
+    pub course_schedule_id: i64,
+    pub booking_date: NaiveDate,
+    pub course_name: String,
+    pub level: i8,
+    pub starts_at: DateTime<FixedOffset>,
+    pub coach: String,
+    pub location: String,
+    pub seats_left: u32,
+    pub waitlist_count: u32,
+    pub waitlist_capacity: u32,
+    pub action: AlternativeChoice,
+}
+
+/// How far around the refused session alternatives are looked for.
+const ALTERNATIVE_DAYS: i64 = 13;
+
+/// A1: the alternatives to `s` for this child, nearest in time first.
+async fn alternatives(
+    state: &AppState,
+    parent: Parent,
+    profile_id: i64,
+    s: &session::Session,
+    wanted: Wanted<'_>,
+) -> Result<Vec<Alternative>, ApiError> {
+    let today = session::today(state.config.club_tz());
+    let around = chrono::Duration::days(ALTERNATIVE_DAYS);
+    let from = (s.key.booking_date - around).max(today);
+    let to = s.key.booking_date.max(today) + around;
+    let now = Utc::now();
+    let mut found: Vec<(SessionItem, AlternativeAction)> =
+        session_items(state, parent, from, to, Some(wanted.course_type))
+            .await?
+            .into_iter()
+            .filter_map(|item| {
+                let candidate = AltCandidate {
+                    key: workflows::SessionKey::new(item.course_schedule_id, item.booking_date),
+                    course_type: &item.course_type,
+                    level: item.level,
+                    starts_at: item.starts_at.with_timezone(&Utc),
+                    cutoff_at: item.cutoff_at.with_timezone(&Utc),
+                    seats_left: item.seats_left,
+                    waitlist_count: item.waitlist_count,
+                    waitlist_capacity: item.waitlist_capacity,
+                    child_is_in: item.mine.iter().any(|m| m.profile_id == profile_id),
+                };
+                let action = acceptable_alternative(&wanted, &candidate, now)?;
+                Some((item, action))
+            })
+            .collect();
+    found.sort_by_key(|(item, _)| nearness(s.starts_at, item.starts_at.with_timezone(&Utc)));
+    Ok(found
+        .into_iter()
+        .take(MAX_ALTERNATIVES)
+        .map(|(item, action)| Alternative {
+            course_schedule_id: item.course_schedule_id,
+            booking_date: item.booking_date,
+            course_name: item.course_name,
+            level: item.level,
+            starts_at: item.starts_at,
+            coach: item.coach,
+            location: item.location,
+            seats_left: item.seats_left,
+            waitlist_count: item.waitlist_count,
+            waitlist_capacity: item.waitlist_capacity,
+            action: action.into(),
+        })
+        .collect())
+}
+
+/// The refused session as the parent wanted it: an ordinary join wants its type and level, a
+/// makeup join the missed class's type and the same or a lower level (M2).
+fn wanted<'a>(s: &'a session::Session, pending: Option<&'a db::makeup::PendingRow>) -> Wanted<'a> {
+    match pending {
+        Some(p) => Wanted {
+            key: s.key,
+            course_type: &p.course_type,
+            level: p.level,
+            levels: LevelRule::SameOrLower,
+        },
+        None => Wanted {
+            key: s.key,
+            course_type: &s.schedule.course_type,
+            level: s.schedule.level,
+            levels: LevelRule::Same,
+        },
+    }
+}
+
+/// A join refused by a rule, or failed otherwise.
+enum JoinFailure {
+    Refused(JoinRefusal),
+    Other(ApiError),
+}
+
+impl From<JoinRefusal> for JoinFailure {
+    fn from(r: JoinRefusal) -> Self {
+        Self::Refused(r)
+    }
+}
+
+impl From<ApiError> for JoinFailure {
+    fn from(e: ApiError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for JoinFailure {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/waitlist/join", tag = "waitlist", security(("bearer" = [])), request_body = JoinBody,
     responses((status = 201, description = "message: 您是第N位候补", body = Envelope<Joined>),
               (status = 400, description = "40000: a field out of range; `booking_date` more than 366 days back or 731 ahead, or not the schedule's weekday (该课程安排在每周…上课)"),
               (status = 404, description = "40400: no such child of yours, schedule or pending makeup"),
-              (status = 409, description = "40902 not full (book directly), 40903 past the cutoff, 40901 queue full, 40904 already waiting, 40905 already booked; with pending_id: 40908 shorter (resend with accept_shorter), 40900 the makeup is not open or the class not eligible")))]
+              (status = 409, description = "40902 not full (book directly), 40903 past the cutoff, 40901 queue full, 40904 already waiting, 40905 already booked; with pending_id: 40908 shorter (resend with accept_shorter), 40900 the makeup is not open or the class not eligible. 40901 and 40903 carry `data.alternatives` (A1): other sessions to book or wait for instead", body = JoinRefused)))]
 #[tracing::instrument(skip_all, fields(user_id = parent.user_id, profile_id = req.profile_id, schedule = req.course_schedule_id, date = %req.booking_date))]
 pub async fn join(
     State(state): State<AppState>,
@@ -110,16 +294,55 @@ pub async fn join(
 ) -> Result<Reply<Joined>, ApiError> {
     ensure_owner(&state, parent, req.profile_id).await?;
     let s = session::load(&state, req.course_schedule_id, req.booking_date).await?;
-    if let Some(pending_id) = req.pending_id {
-        check_makeup_join(&state, parent, &req, pending_id, &s).await?;
+    let pending = match req.pending_id {
+        Some(pending_id) => Some(check_makeup_join(&state, parent, &req, pending_id, &s).await?),
+        None => None,
+    };
+    match enqueue(&state, &req, &s).await {
+        Ok(joined) => {
+            let message = position_message(joined.position);
+            Ok(Reply::created(joined).message(message))
+        }
+        Err(JoinFailure::Refused(r)) if wants_alternatives(r) => {
+            let found = alternatives(
+                &state,
+                parent,
+                req.profile_id,
+                &s,
+                wanted(&s, pending.as_ref()),
+            )
+            .await?;
+            Err(refused_with_alternatives(r, found))
+        }
+        Err(JoinFailure::Refused(r)) => Err(r.into()),
+        Err(JoinFailure::Other(e)) => Err(e),
     }
+}
+
+/// A1: the refusal's code and message, with the alternatives as `data`.
+fn refused_with_alternatives(r: JoinRefusal, alternatives: Vec<Alternative>) -> ApiError {
+    ApiError::Verdict {
+        status: axum::http::StatusCode::CONFLICT,
+        code: refusal_code(r),
+        message: r.to_string(),
+        data: serde_json::to_value(JoinAlternatives { alternatives })
+            .unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// W1–W4 under the session lock: the entry, or the rule that refuses it.
+async fn enqueue(
+    state: &AppState,
+    req: &JoinBody,
+    s: &session::Session,
+) -> Result<Joined, JoinFailure> {
     let settings = s.settings(&mut *state.pool.acquire().await?).await?;
     let cutoff_at = s.cutoff_at(&settings);
     if Utc::now() >= cutoff_at {
         return Err(JoinRefusal::PastCutoff.into());
     }
     // Workflow-first: the cutoff process exists before any entry it must expire.
-    flows::ensure_cutoff_workflow(&state, s.key, cutoff_at).await?;
+    flows::ensure_cutoff_workflow(state, s.key, cutoff_at).await?;
     db::sessions::ensure(&state.pool, s.key, s.starts_at).await?;
 
     let mut tx = state.pool.begin().await?;
@@ -152,14 +375,14 @@ pub async fn join(
     tx.commit().await?;
 
     tracing::info!(waitlist_id, session = %s.key, position, "joined waitlist");
-    Ok(Reply::created(Joined {
+    let history = release_history(state, s.schedule.course_id).await?;
+    Ok(Joined {
         waitlist_id,
         position,
         waitlist_count: position,
         waitlist_capacity: settings.waitlist_capacity,
-        estimated_wait_time: estimated_wait_text(position, snapshot.now, cutoff_at),
+        estimated_wait_time: wait_estimate(&history, position.into(), s.starts_at).text(),
     })
-    .message(position_message(position)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -183,6 +406,7 @@ pub struct Entry {
     pub position: Option<i64>,
     pub waitlist_count: i64,
     pub joined_at: DateTime<FixedOffset>,
+    /// E1 (see the join answer); null once the entry left the queue
     pub estimated_wait_time: Option<String>,
     /// timeout | cutoff | user_cancelled | ...
     pub expiration_reason: Option<String>,
@@ -205,11 +429,12 @@ fn entry_view(
     tz: chrono_tz::Tz,
     settings: ClassSettings,
     offers: &[db::offers::OpenOfferRow],
+    history: &ReleaseHistory,
 ) -> Entry {
     let cutoff_at = waitlist_cutoff(e.starts_at, settings.cutoff_seconds);
     let estimated = e
         .position
-        .map(|p| estimated_wait_text(u32::try_from(p).unwrap_or(u32::MAX), Utc::now(), cutoff_at));
+        .map(|p| wait_estimate(history, p, e.starts_at).text());
     Entry {
         waitlist_id: e.id,
         profile_id: e.profile_id,
@@ -248,12 +473,20 @@ pub async fn mine(
     let offers = db::offers::open_offers_of_parent(&state.pool, parent.user_id).await?;
     let layers = db::settings::all_layers(&state.pool).await?;
     let tz = state.config.club_tz();
+    let mut histories = BTreeMap::new();
+    for e in rows.iter().filter(|e| e.position.is_some()) {
+        if let Slot::Vacant(slot) = histories.entry(e.course_id) {
+            slot.insert(release_history(&state, e.course_id).await?);
+        }
+    }
+    let none = ReleaseHistory::default();
     Ok(Reply::ok(Items {
         items: rows
             .into_iter()
             .map(|e| {
                 let settings = layers.resolve(&e.course_type, e.course_id);
-                entry_view(e, tz, settings, &offers)
+                let history = histories.get(&e.course_id).unwrap_or(&none);
+                entry_view(e, tz, settings, &offers, history)
             })
             .collect(),
     }))

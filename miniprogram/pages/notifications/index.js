@@ -6,7 +6,7 @@ const actions = require('../../behaviors/actions');
 const api = require('../../utils/api');
 const time = require('../../utils/time');
 const badge = require('../../utils/badge');
-const { typeInfo, targetUrl, go } = require('../../utils/notice-types');
+const { typeInfo, targetUrl, leaveUrl, go } = require('../../utils/notice-types');
 
 const URGENT = ['spot_available', 'hold_for_you'];
 const PAGE_SIZE = 20;
@@ -14,7 +14,7 @@ const PAGE_SIZE = 20;
 /** @param {any} n @param {number} now */
 function decorate(n, now) {
   const info = typeInfo(n.type);
-  return { ...n, label: info.label, color: info.color, ago: time.formatAgo(n.created_at, now) };
+  return { ...n, label: info.label, color: info.color, ago: time.formatAgo(n.created_at, now), leaveUrl: leaveUrl(n) };
 }
 
 Component({
@@ -109,6 +109,13 @@ Component({
       if (!n) return;
       this.markRead(n);
       go(targetUrl(n));
+    },
+    /** L1: leave the queue from its notice (the tap does not open the notice itself). */
+    onLeave(e) {
+      const n = this.data.items.find((x) => x.id === Number(e.currentTarget.dataset.id));
+      if (!n || !n.leaveUrl) return;
+      this.markRead(n);
+      go(n.leaveUrl);
     },
     onReadAll() {
       if (this.data.unread === 0) return Promise.resolve();

@@ -10,6 +10,20 @@ const { loadProfiles, rememberProfile } = require('../../utils/profiles');
 const { cutoffSentence } = require('../../utils/rules');
 const club = require('../../utils/club');
 
+/**
+ * A1: an alternative the server offered with a refused join, as a one-tap choice.
+ * @param {any} a
+ */
+function alternativeView(a) {
+  return {
+    ...a,
+    key: `${a.course_schedule_id}-${a.booking_date}`,
+    when: time.formatDateTime(a.starts_at),
+    where: `${a.coach} · ${a.location}`,
+    actionText: a.action === 'book' ? `剩${a.seats_left}个名额 · 立即预约` : `候补${a.waitlist_count}/${a.waitlist_capacity}人 · 加入候补`,
+  };
+}
+
 Component({
   behaviors: [loadable],
   data: {
@@ -24,6 +38,7 @@ Component({
     priceText: '',
     cutoffText: '',
     busy: false,
+    alternatives: [],
   },
   methods: {
     onLoad(query) {
@@ -106,10 +121,38 @@ Component({
       return this.run(() =>
         grants
           .then(() => api.joinWaitlist(this.body()))
-          .then((data) => wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 })),
+          .then((data) => {
+            this.setData({ alternatives: [] });
+            wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 });
+          })
+          .catch((err) => {
+            this.offerAlternatives(err);
+            throw err;
+          }),
         (view) => !!view.mine && view.mine.state === 'waitlisted',
         '已加入候补',
       );
+    },
+    /** A1: a queue full or past its cutoff is never a dead end. @param {any} err */
+    offerAlternatives(err) {
+      const list = (err && err.data && err.data.alternatives) || [];
+      this.setData({ alternatives: list.map(alternativeView) });
+    },
+    /** One tap on an alternative books its seat or joins its queue, then opens it. */
+    onAlternative(e) {
+      const a = this.data.alternatives[Number(e.currentTarget.dataset.index)];
+      if (!a || this.data.busy) return Promise.resolve();
+      const body = { profile_id: this.data.profileId, course_schedule_id: a.course_schedule_id, booking_date: a.booking_date };
+      // subscribe messages can only be asked for inside the tap
+      const act = a.action === 'book' ? api.book(body) : requestWaitlistGrants().then(() => api.joinWaitlist(body));
+      this.setData({ busy: true });
+      return act
+        .then((data) => {
+          wx.showToast({ title: a.action === 'book' ? '预约成功' : `您是第${data.position}位候补`, icon: a.action === 'book' ? 'success' : 'none' });
+          wx.redirectTo({ url: `/pages/sessions/detail?course_schedule_id=${a.course_schedule_id}&booking_date=${a.booking_date}` });
+        })
+        .catch(showError)
+        .then(() => this.setData({ busy: false }));
     },
     cancelWaitlist(waitlistId) {
       wx.showModal({

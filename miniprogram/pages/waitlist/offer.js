@@ -9,6 +9,7 @@ const config = require('../../config');
 const { hasOffer } = require('../../utils/states');
 const { showError, isNetworkError } = require('../../utils/request');
 const { createPoller } = require('../../utils/poller');
+const { go } = require('../../utils/tabs');
 
 const EXPIRED_TEXT = '候补确认已过期，名额已顺位给下一位候补用户';
 
@@ -55,6 +56,10 @@ Component({
     onLoad(query) {
       this.setData({ id: Number(query.id) });
       this.reload();
+    },
+    /** L1: the way out of the queue, from the page every offer message opens. */
+    onLeaveQueue() {
+      go(`/pages/waitlist/leave?id=${this.data.id}`);
     },
     onShow() {
       if (this.data.state === 'ready' && !this.data.verdict) this.refresh();

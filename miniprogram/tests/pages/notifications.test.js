@@ -55,6 +55,17 @@ test('tapping opens the page in data.page and marks it read; the badge goes down
   expect(server.calls.filter((c) => c.path.endsWith('/read'))).toHaveLength(1);
 });
 
+test('a waitlist notice of a waiting entry carries one tap to leave the queue (L1)', async () => {
+  installWx({ routes: routes() });
+  const page = await mountPage('pages/notifications/index');
+  const links = page.querySelectorAll('.leave');
+  // spot_available and seat_taken carry it; the credit reminder and the expired entry do not
+  expect(links.map((l) => l.dom.textContent)).toEqual(['不再需要？退出候补', '不再需要？退出候补']);
+  await tap(links[1]);
+  expect(wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/waitlist/leave?id=12' }));
+  expect(wx.navigateTo).toHaveBeenCalledTimes(1);
+});
+
 test('a notification for a tab page switches tab (no query allowed there)', async () => {
   const toTab = { ...fx.notifications[0], id: 80, data: { page: 'pages/waitlist/index?from=notice' } };
   installWx({ routes: routes([toTab], { 'POST /api/v1/notifications/80/read': ok({ id: 80, read: true, unread_count: 0 }) }) });

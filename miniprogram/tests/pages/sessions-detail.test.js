@@ -172,3 +172,55 @@ test('unknown session shows the empty state; failures show the error state', asy
   expect(allText(broken)).toContain('服务器开小差了');
   expect(allText(broken)).toContain('重新加载');
 });
+
+test('a join refused for a full queue shows the alternatives as one-tap choices (A1)', async () => {
+  const alternatives = [
+    { course_schedule_id: 104, booking_date: '2026-11-25', course_name: '少儿体操基础班', level: 2, starts_at: '2026-11-25T19:00:00+08:00',
+      coach: '李教练', location: '浦东馆', seats_left: 2, waitlist_count: 0, waitlist_capacity: 8, action: 'book' },
+    { course_schedule_id: 105, booking_date: '2026-11-30', course_name: '少儿体操基础班', level: 2, starts_at: '2026-11-30T19:00:00+08:00',
+      coach: '王教练', location: '徐汇馆', seats_left: 0, waitlist_count: 1, waitlist_capacity: 8, action: 'waitlist' },
+  ];
+  const { server } = installWx({
+    subscribe: 'fail',
+    routes: {
+      ...routes([fx.sessions[0]]),
+      'POST /api/v1/waitlist/join': (req) =>
+        req.data.course_schedule_id === 101
+          ? fail(409, 40901, '候补队列已满，请选择其他课程', { alternatives })
+          : ok({ waitlist_id: 40, position: 2, waitlist_count: 2, waitlist_capacity: 8, estimated_wait_time: '暂无足够数据' }, 201),
+      'POST /api/v1/bookings': ok({ booking_id: 90 }, 201),
+    },
+  });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+  expect(page.querySelector('.alternatives')).toBeFalsy();
+  await tap(page, '.main-btn');
+  await flush();
+  expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '候补队列已满，请选择其他课程' }));
+  const choices = page.querySelectorAll('.alternative');
+  expect(choices).toHaveLength(2);
+  expect(text(page, '.alternatives')).toContain('11月25日 周三 19:00');
+  expect(page.querySelectorAll('.alt-action').map((c) => c.dom.textContent)).toEqual(['剩2个名额 · 立即预约', '候补1/8人 · 加入候补']);
+
+  // one tap on a free seat books it for the same child and opens that session
+  await tap(choices[0]);
+  await flush();
+  expect(server.callsTo('POST', '/api/v1/bookings')[0].data).toEqual({ profile_id: 1, course_schedule_id: 104, booking_date: '2026-11-25' });
+  expect(wx.redirectTo).toHaveBeenLastCalledWith({ url: '/pages/sessions/detail?course_schedule_id=104&booking_date=2026-11-25' });
+
+  // one tap on a short queue joins it
+  await tap(page.querySelectorAll('.alternative')[1]);
+  await flush();
+  expect(server.callsTo('POST', '/api/v1/waitlist/join')[1].data).toEqual({ profile_id: 1, course_schedule_id: 105, booking_date: '2026-11-30' });
+  expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '您是第2位候补' }));
+  expect(wx.redirectTo).toHaveBeenLastCalledWith({ url: '/pages/sessions/detail?course_schedule_id=105&booking_date=2026-11-30' });
+});
+
+test('a refusal without alternatives leaves none on the page', async () => {
+  installWx({
+    routes: { ...routes([fx.sessions[0]]), 'POST /api/v1/waitlist/join': fail(409, 40903, '候补已截止', { alternatives: [] }) },
+  });
+  const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+  await tap(page, '.main-btn');
+  await flush();
+  expect(page.querySelector('.alternatives')).toBeFalsy();
+});

@@ -200,3 +200,11 @@ describe('the state a real phone meets', () => {
     expect(allText(page)).not.toContain('剩余确认时间');
   });
 });
+
+test('the page a WeChat offer message opens links the one-tap leave page (L1)', async () => {
+  installWx({ routes: routes() });
+  const page = await mountPage('pages/waitlist/offer', { id: '11' });
+  expect(text(page, '.leave-queue')).toBe('不再需要？退出候补');
+  await tap(page, '.leave-queue');
+  expect(wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/waitlist/leave?id=11' }));
+});

@@ -66,27 +66,6 @@ pub fn queue_label(waiting: u32, capacity: u32) -> String {
     format!("候补: {waiting}/{capacity}人")
 }
 
-/// A rough, honest estimate for the parent: no history-based prediction yet, just the
-/// position and the time left before the cutoff.
-pub fn estimated_wait_text(position: u32, now: DateTime<Utc>, cutoff_at: DateTime<Utc>) -> String {
-    let hours = (cutoff_at - now).num_hours();
-    let window = if hours >= 48 {
-        format!("{}天内", hours / 24)
-    } else if hours >= 1 {
-        format!("{hours}小时内")
-    } else {
-        "1小时内".to_string()
-    };
-    if position <= 1 {
-        format!("排第1位，有人取消即通知您（截止前{window}）")
-    } else {
-        format!(
-            "前面还有{}人，有名额即通知您（截止前{window}）",
-            position - 1
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::flows;
 use crate::routes::admin::audit::{self, Action};
 use crate::routes::sessions::in_club_time;
+use crate::routes::waitlist::{release_history, wait_estimate};
 use crate::session;
 use crate::state::AppState;
 use axum::extract::State;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 use workflows::offer::{Release, ReleaseRefusal};
+use workflows::rules::estimate::ReleaseHistory;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueEntry {
@@ -27,6 +29,47 @@ pub struct QueueEntry {
     pub position: Option<i64>,
     pub joined_at: DateTime<FixedOffset>,
     pub expiration_reason: Option<String>,
+    /// E1: what the parent is told (null once the entry left the queue)
+    pub estimated_wait_time: Option<String>,
+    /// E1: the chance of a seat before the cutoff, 0–100 (null: no history or not waiting)
+    #[schema(minimum = 0, maximum = 100)]
+    pub chance_percent: Option<u8>,
+}
+
+/// E1: the figures the waiting estimates of this course are computed from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReleaseHistoryView {
+    /// sessions of the course (class dates from 180 days back on) that had a queue
+    pub sessions_with_queue: u32,
+    pub seats_released: u32,
+    /// seats the queue took (entries confirmed)
+    pub seats_won: u32,
+    /// seats released by whole days before class, most days first
+    pub releases: Vec<ReleaseDayView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReleaseDayView {
+    pub days_before_class: u32,
+    pub seats: u32,
+}
+
+impl From<&ReleaseHistory> for ReleaseHistoryView {
+    fn from(h: &ReleaseHistory) -> Self {
+        Self {
+            sessions_with_queue: h.sessions_with_queue,
+            seats_released: h.seats_released(),
+            seats_won: h.seats_won,
+            releases: h
+                .releases
+                .iter()
+                .map(|r| ReleaseDayView {
+                    days_before_class: r.days_before_class,
+                    seats: r.seats,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,6 +88,8 @@ pub struct SessionDetail {
     /// the session's cutoff workflow in the Temporal UI
     pub cutoff_workflow_id: String,
     pub queue: Vec<QueueEntry>,
+    /// E1: the course's release history behind every estimate in `queue`
+    pub release_history: ReleaseHistoryView,
 }
 
 #[utoipa::path(operation_id = "sessions_show", get, path = "/api/v1/admin/sessions/{schedule_id}/{date}", tag = "admin", security(("bearer" = [])),
@@ -69,17 +114,23 @@ pub async fn show(
     .await?;
     let reserved = db::offers::reserved_seats(&mut conn, s.key).await?;
     drop(conn);
+    let history = release_history(&state, s.schedule.course_id).await?;
     let queue = db::waitlist::of_session(&state.pool, s.key)
         .await?
         .into_iter()
-        .map(|e| QueueEntry {
-            waitlist_id: e.id,
-            profile_id: e.profile_id,
-            profile_name: e.profile_name,
-            status: e.status,
-            position: e.position,
-            joined_at: in_club_time(e.joined_at, tz),
-            expiration_reason: e.expiration_reason,
+        .map(|e| {
+            let estimate = e.position.map(|p| wait_estimate(&history, p, e.starts_at));
+            QueueEntry {
+                waitlist_id: e.id,
+                profile_id: e.profile_id,
+                profile_name: e.profile_name,
+                status: e.status,
+                position: e.position,
+                joined_at: in_club_time(e.joined_at, tz),
+                expiration_reason: e.expiration_reason,
+                estimated_wait_time: estimate.map(|x| x.text()),
+                chance_percent: estimate.and_then(|x| x.percent()),
+            }
         })
         .collect();
     Ok(Reply::ok(SessionDetail {
@@ -95,6 +146,7 @@ pub async fn show(
         waitlist_cutoff_at: in_club_time(s.cutoff_at(&settings), tz),
         cutoff_workflow_id: state.ids().await?.cutoff(s.key),
         queue,
+        release_history: (&history).into(),
     }))
 }
 
