@@ -29,6 +29,26 @@ pub struct CommunityConfig {
     pub access_token: Secret,
 }
 
+/// The repository's test keys (tests/fixtures/wechatpay) carry this in their file names.
+const TEST_ONLY_MARK: &str = "TEST_ONLY";
+
+/// In production a key file must not be one of the repository's test keys.
+fn not_a_test_key(
+    env: &Env<'_>,
+    production: bool,
+    key: &str,
+    path: Option<String>,
+) -> Option<String> {
+    let path = path?;
+    if production && path.contains(TEST_ONLY_MARK) {
+        env.problem(format!(
+            "{key}: {path:?} is a test key of the repository; production needs the merchant's own"
+        ));
+        return None;
+    }
+    Some(path)
+}
+
 fn read_file(env: &Env<'_>, key: &str, path: Option<String>) -> Option<String> {
     let path = path?;
     match std::fs::read_to_string(&path) {
@@ -43,7 +63,7 @@ fn read_file(env: &Env<'_>, key: &str, path: Option<String>) -> Option<String> {
 impl WechatPayConfig {
     /// `None` when `WECHATPAY_MCHID` is unset (payments then fail for good, loudly); with
     /// it, every other value is required.
-    fn read(env: &Env<'_>, wechat: &WechatApp) -> Option<Self> {
+    fn read(env: &Env<'_>, wechat: &WechatApp, production: bool) -> Option<Self> {
         let mchid = env.get("WECHATPAY_MCHID")?;
         let need = |key: &str, value: Option<String>| {
             value.or_else(|| {
@@ -75,10 +95,17 @@ impl WechatPayConfig {
             "WECHATPAY_MERCHANT_KEY_FILE",
             env.get("WECHATPAY_MERCHANT_KEY_FILE"),
         );
+        let key_path = not_a_test_key(env, production, "WECHATPAY_MERCHANT_KEY_FILE", key_path);
         let key = read_file(env, "WECHATPAY_MERCHANT_KEY_FILE", key_path);
         let platform_path = need(
             "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
             env.get("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE"),
+        );
+        let platform_path = not_a_test_key(
+            env,
+            production,
+            "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+            platform_path,
         );
         let platform = read_file(env, "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", platform_path);
         let api_base = env.url("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com/");
@@ -156,7 +183,7 @@ impl WorkerConfig {
         let config = Self {
             metrics_addr: env.socket("WORKER_METRICS_ADDR", "127.0.0.1:9464"),
             wechat_layouts: template_layouts(&env, &wechat.template_ids),
-            wechat_pay: WechatPayConfig::read(&env, &wechat),
+            wechat_pay: WechatPayConfig::read(&env, &wechat, production),
             community,
             wechat,
             send_rate_per_second,
@@ -305,6 +332,39 @@ mod tests {
                 .wechat_pay
                 .is_none()
         );
+    }
+
+    #[test]
+    fn production_refuses_the_repositorys_test_keys() {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/wechatpay");
+        let key = format!("{fixtures}/TEST_ONLY_merchant_private_key.pem");
+        let public = format!("{fixtures}/TEST_ONLY_platform_public_key.pem");
+        let err = from(&[
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "mysql://u:p@db/app"),
+            ("WECHATPAY_MCHID", "1900000109"),
+            ("WECHATPAY_APPID", "wxTESTONLYAPPID01"),
+            ("WECHATPAY_MERCHANT_SERIAL", "S1"),
+            ("WECHATPAY_PLATFORM_SERIAL", "P1"),
+            (
+                "WECHATPAY_NOTIFY_URL",
+                "https://club.example/api/v1/pay/wechat/notify",
+            ),
+            ("WECHATPAY_MERCHANT_KEY_FILE", &key),
+            ("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", &public),
+        ])
+        .unwrap_err();
+        for name in [
+            "WECHATPAY_MERCHANT_KEY_FILE",
+            "WECHATPAY_PLATFORM_PUBLIC_KEY_FILE",
+        ] {
+            assert!(
+                err.0
+                    .iter()
+                    .any(|p| p.starts_with(name) && p.contains("test key")),
+                "{name}: {err}"
+            );
+        }
     }
 
     #[test]
