@@ -4,7 +4,7 @@
 //! `workflows::rules`, writes, and records its outcome where a retry must return it.
 
 use crate::db::offers::{self, BookingToRelease, HoldEnd, NewFlow};
-use crate::db::{Db, now_millis, outcomes, seats};
+use crate::db::{Db, family, now_millis, outcomes, seats};
 use crate::error::{Failure, Result};
 use crate::makeup_activities::{self, SeatForMakeup};
 use crate::notify::inbox::Notices;
@@ -19,8 +19,10 @@ use workflows::activities::{
     NotifyRequest, OfferNotice, ReapReport, ReleaseRequest, ResponseRecord,
 };
 use workflows::offer::{
-    Action, NoOfferReason, OfferOpened, OfferPhase, Release, ReleaseOutcome, ReleaseRefusal,
+    Action, AutoAccepted, NoOfferReason, OfferOpened, OfferPhase, Release, ReleaseOutcome,
+    ReleaseRefusal,
 };
+use workflows::rules::family::{Waiting, auto_accept_picks, broadcast_audience, seats_for};
 use workflows::rules::offer::{hold_deadline, no_offer_reason, response_deadline};
 use workflows::rules::time::waitlist_cutoff;
 
@@ -149,7 +151,59 @@ fn refused(req: &ReleaseRequest, refusal: ReleaseRefusal) -> ReleaseOutcome {
         offer: None,
         no_offer_reason: None,
         wechat: Vec::new(),
+        auto_accepted: Vec::new(),
     }
+}
+
+/// AA1: books the auto-accept entries `seats` reach, in queue order, and tells each parent
+/// `seat_confirmed`; returns what was booked and the messages to deliver over WeChat. An entry
+/// one of whose children got a seat some other way is passed over (nothing of it is booked).
+async fn auto_accept(
+    tx: &mut sqlx::MySqlConnection,
+    notices: &Notices,
+    req: &ReleaseRequest,
+    queue: &[Waiting],
+    seats: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Vec<AutoAccepted>, Vec<String>)> {
+    let mut accepted = Vec::new();
+    for pick in auto_accept_picks(queue, seats) {
+        let Some(entry) = offers::lock_entry(&mut *tx, pick.waitlist_id).await? else {
+            continue;
+        };
+        let booked = family::book_children(
+            &mut *tx,
+            pick.waitlist_id,
+            entry.profile_id,
+            req.session,
+            "waitlist",
+            pick.seats,
+        )
+        .await?;
+        let Some(booking_ids) = booked else { continue };
+        offers::confirm_entry(&mut *tx, pick.waitlist_id, booking_ids[0], now).await?;
+        accepted.push(AutoAccepted {
+            waitlist_id: pick.waitlist_id,
+            booking_ids,
+        });
+    }
+    let ids: Vec<i64> = accepted.iter().map(|a| a.waitlist_id).collect();
+    let notice = Notice {
+        workflow_id: &req.workflow_id,
+        session: req.session,
+        round: 1,
+        kind: NoticeType::SeatConfirmed,
+        deadline: None,
+        at: now,
+    };
+    let wechat = notify(&mut *tx, notices, &notice, &ids).await?.wechat;
+    Ok((accepted, wechat))
+}
+
+/// Seats auto-accept booked.
+fn seats_booked(accepted: &[AutoAccepted]) -> u32 {
+    let n: usize = accepted.iter().map(|a| a.booking_ids.len()).sum();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// O1–O3 in one transaction under the session lock: release the seat(s), open the offer,
@@ -204,8 +258,23 @@ pub async fn release(db: &Db, notices: &Notices, req: ReleaseRequest) -> Result<
     };
 
     let cutoff_at = waitlist_cutoff(locked.starts_at, req.settings.cutoff_seconds);
-    let entries = offers::active_entry_ids(&mut tx, req.session).await?;
-    let reason = no_offer_reason(seats, now, cutoff_at, entries.len());
+    let queue = family::queue(&mut tx, req.session).await?;
+    let mut reason = no_offer_reason(seats, now, cutoff_at, queue.len());
+    let (auto_accepted, mut wechat) = match reason {
+        None => auto_accept(&mut tx, notices, &req, &queue, seats, now).await?,
+        Some(_) => (Vec::new(), Vec::new()),
+    };
+    let seats_left = seats.saturating_sub(seats_booked(&auto_accepted));
+    let rest: Vec<Waiting> = queue
+        .into_iter()
+        .filter(|w| !auto_accepted.iter().any(|a| a.waitlist_id == w.waitlist_id))
+        .collect();
+    let entries = broadcast_audience(&rest, seats_left);
+    if reason.is_none() && seats_left == 0 {
+        reason = Some(NoOfferReason::AutoAccepted);
+    } else if reason.is_none() && entries.is_empty() {
+        reason = Some(NoOfferReason::QueueEmpty);
+    }
     let offer = reason.is_none().then(|| OfferOpened {
         deadline: response_deadline(now, req.settings.response_window_seconds, cutoff_at),
         cutoff_at,
@@ -221,6 +290,7 @@ pub async fn release(db: &Db, notices: &Notices, req: ReleaseRequest) -> Result<
         offer: offer.clone(),
         no_offer_reason: reason,
         wechat: Vec::new(),
+        auto_accepted,
     };
     if let Some(opened) = &offer {
         let notice = Notice {
@@ -231,9 +301,10 @@ pub async fn release(db: &Db, notices: &Notices, req: ReleaseRequest) -> Result<
             deadline: Some(opened.deadline),
             at: now,
         };
-        outcome.wechat = notify(&mut tx, notices, &notice, &entries).await?.wechat;
+        wechat.extend(notify(&mut tx, notices, &notice, &entries).await?.wechat);
         offers::mark_notified(&mut tx, &entries, now).await?;
     }
+    outcome.wechat = wechat;
     let closed_phase = outcome.closed_phase();
     offers::insert_flow(
         &mut tx,
@@ -242,21 +313,31 @@ pub async fn release(db: &Db, notices: &Notices, req: ReleaseRequest) -> Result<
             session: req.session,
             release_reason: req.release.reason(),
             seats,
-            seats_open: if offer.is_some() { seats } else { 0 },
+            seats_open: if offer.is_some() { seats_left } else { 0 },
             phase: closed_phase.unwrap_or(OfferPhase::Broadcast),
             started_at: now,
             deadline: offer.as_ref().map(|o| o.deadline),
             completed_at: reason.map(|_| now),
-            expiration_reason: reason.map(|r| match r {
-                NoOfferReason::Cutoff => "cutoff",
-                NoOfferReason::QueueEmpty | NoOfferReason::NoFreeSeat => "queue_empty",
+            expiration_reason: reason.and_then(|r| match r {
+                NoOfferReason::Cutoff => Some("cutoff"),
+                NoOfferReason::QueueEmpty | NoOfferReason::NoFreeSeat => Some("queue_empty"),
+                NoOfferReason::AutoAccepted => None,
             }),
             outcome: &outcome,
         },
     )
     .await?;
+    if let Some(last) = outcome.auto_accepted.last() {
+        offers::set_winner(&mut tx, &req.workflow_id, last.waitlist_id).await?;
+    }
     tx.commit().await?;
-    info!(seats, notified = entries.len(), ?reason, "seat released");
+    info!(
+        seats,
+        auto_accepted = outcome.auto_accepted.len(),
+        notified = entries.len(),
+        ?reason,
+        "seat released"
+    );
     Ok(outcome)
 }
 
@@ -289,15 +370,23 @@ pub async fn claim(db: &Db, notices: &Notices, req: ClaimRequest) -> Result<Clai
     if !flow.open_with_seats() {
         return Ok(ClaimOutcome::NoSeat);
     }
-    if !seats::count(&mut tx, req.session, &locked)
+    let room = seats::count(&mut tx, req.session, &locked)
         .await?
-        .claim_fits()
-    {
+        .claimable();
+    if room == 0 {
         // Ops lowered the capacity under the offer: nothing left to give.
         offers::no_seats_left(&mut tx, &req.workflow_id).await?;
         tx.commit().await?;
         return Ok(ClaimOutcome::NoSeat);
     }
+    // F2: a holder claims the seats held for it; in the broadcast, what the offer has left.
+    let held = offers::hold_seats_of(&mut tx, &req.workflow_id, req.waitlist_id).await?;
+    let free = flow.seats_open.min(room).min(held.unwrap_or(u32::MAX));
+    let Some(wanted) = seats_for(entry.party(), free) else {
+        return Ok(ClaimOutcome::TooFew {
+            seats_left: flow.seats_open,
+        });
+    };
     let now = now_millis();
     let makeup = match entry.pending_makeup_id {
         Some(pending_id) => {
@@ -321,14 +410,22 @@ pub async fn claim(db: &Db, notices: &Notices, req: ClaimRequest) -> Result<Clai
     } else {
         "waitlist"
     };
-    let Some(booking_id) =
-        offers::insert_booking(&mut tx, entry.profile_id, req.session, source).await?
-    else {
-        // The child got a seat in this session some other way.
+    let booked = family::book_children(
+        &mut tx,
+        req.waitlist_id,
+        entry.profile_id,
+        req.session,
+        source,
+        wanted,
+    )
+    .await?;
+    let Some(booking_ids) = booked else {
+        // A child got a seat in this session some other way (F3: all or none).
         return Ok(ClaimOutcome::NotActive);
     };
+    let booking_id = booking_ids[0];
     offers::confirm_entry(&mut tx, req.waitlist_id, booking_id, now).await?;
-    let seats_left = offers::seat_won(&mut tx, &req.workflow_id, req.waitlist_id).await?;
+    let seats_left = offers::seat_won(&mut tx, &req.workflow_id, req.waitlist_id, wanted).await?;
     offers::end_hold(
         &mut tx,
         &req.workflow_id,
@@ -360,7 +457,7 @@ pub async fn claim(db: &Db, notices: &Notices, req: ClaimRequest) -> Result<Clai
     };
     outcomes::record(&mut tx, &key, &outcome).await?;
     tx.commit().await?;
-    info!(booking_id, seats_left, source, "seat won");
+    info!(booking_id, seats = wanted, seats_left, source, "seat won");
     Ok(outcome)
 }
 
@@ -381,20 +478,24 @@ pub async fn hold_next(db: &Db, notices: &Notices, req: HoldRequest) -> Result<O
     if !flow.open_with_seats() {
         return Ok(None);
     }
-    let Some(waitlist_id) = offers::next_to_hold(&mut tx, req.session, &req.exclude).await? else {
+    let free = flow
+        .seats_open
+        .saturating_sub(offers::held_by_holds(&mut tx, &req.workflow_id, &req.holders).await?);
+    let next = offers::next_to_hold(&mut tx, req.session, &req.exclude, free).await?;
+    let Some((waitlist_id, seats)) = next else {
         return Ok(None);
     };
     let now = now_millis();
     let deadline = hold_deadline(now, req.hold_seconds, req.cutoff_at);
-    offers::start_hold(
-        &mut tx,
-        &req.workflow_id,
+    let new_hold = offers::NewHold {
+        workflow_id: &req.workflow_id,
         waitlist_id,
-        req.round,
+        seats,
+        round: req.round,
         deadline,
-        now,
-    )
-    .await?;
+        at: now,
+    };
+    offers::start_hold(&mut tx, &new_hold).await?;
     let notice = Notice {
         workflow_id: &req.workflow_id,
         session: req.session,
@@ -412,7 +513,7 @@ pub async fn hold_next(db: &Db, notices: &Notices, req: HoldRequest) -> Result<O
     });
     outcomes::record(&mut tx, &key, &hold).await?;
     tx.commit().await?;
-    info!(waitlist_id, "seat held in turn");
+    info!(waitlist_id, seats, "seat held in turn");
     Ok(hold)
 }
 

@@ -257,7 +257,9 @@ fn page_of(kind: NoticeType) -> Page {
         | NoticeType::SeatTaken
         | NoticeType::HoldForYou
         | NoticeType::OfferExpired => pages::offer(12),
-        NoticeType::WaitlistExpired | NoticeType::PositionChanged => pages::waitlist_entry(12),
+        NoticeType::WaitlistExpired | NoticeType::PositionChanged | NoticeType::SeatConfirmed => {
+            pages::waitlist_entry(12)
+        }
         NoticeType::MakeupBooked => pages::my_makeups(),
         NoticeType::MakeupCancelled => pages::makeups(),
         NoticeType::CompensationExpiring => pages::compensation(),
@@ -321,8 +323,13 @@ async fn every_notification_type_drafted_for_the_example_layouts_is_accepted() {
     assert_eq!(spot.page, "pages/waitlist/offer?id=12");
     assert_eq!(spot.data["thing1"], "周末亲子体操启蒙加强班（浦东馆）");
     assert_eq!(spot.data["time3"], "2026-11-25 12:45");
-    let credit = accepted.last().unwrap();
+    let credit = &accepted[8];
     assert_eq!(credit.data["number1"], "30");
     assert_eq!(credit.page, "pages/makeup/compensation");
     assert_eq!(accepted[6].data["name4"], "王小明");
+    let auto = accepted.last().unwrap();
+    assert_eq!(auto.template_id, template_id(NoticeType::SeatConfirmed));
+    assert_eq!(auto.page, "pages/waitlist/detail?id=12");
+    assert_eq!(auto.data["thing4"], "王小明");
+    assert_eq!(auto.data["thing5"], "已自动预约，不需要可取消");
 }

@@ -43,7 +43,8 @@ impl Rng {
 struct World {
     app: TestApp,
     admin: String,
-    parents: Vec<(Parent, i64)>,
+    /// Each parent with a child, and every third one a second child to join as a family.
+    parents: Vec<(Parent, i64, Option<i64>)>,
     /// regular sessions (90 minutes) and makeup targets (60 and 120 minutes)
     sessions: Vec<(i64, NaiveDate)>,
     targets: Vec<(i64, NaiveDate)>,
@@ -76,7 +77,12 @@ async fn world(parents: usize) -> World {
     for i in 0..parents {
         let p = app.parent(&format!("chaos-{i}")).await;
         let child = app.child(&p, &format!("孩子{i}"), 2).await;
-        ps.push((p, child));
+        let sibling = if i % 3 == 0 {
+            Some(app.child(&p, &format!("弟弟{i}"), 2).await)
+        } else {
+            None
+        };
+        ps.push((p, child, sibling));
     }
     World {
         app,
@@ -101,7 +107,7 @@ async fn items(app: &TestApp, path: &str, token: &str) -> Vec<Value> {
 
 /// One random operation by one random parent (or ops); its HTTP status.
 async fn operate(w: &World, mut rng: Rng) -> (&'static str, StatusCode) {
-    let (p, child) = pick(&mut rng, &w.parents).unwrap();
+    let (p, child, sibling) = pick(&mut rng, &w.parents).unwrap();
     let app = &w.app;
     let all: Vec<(i64, NaiveDate)> = w.sessions.iter().chain(&w.targets).copied().collect();
     let session = pick(&mut rng, &all).unwrap();
@@ -111,7 +117,19 @@ async fn operate(w: &World, mut rng: Rng) -> (&'static str, StatusCode) {
     };
     match rng.below(10) {
         0 | 1 => ("book", app.book(&p, child, session.0, session.1).await.0),
-        2 | 3 => ("join", app.join(&p, child, session.0, session.1).await.0),
+        2 | 3 => {
+            // F1, AA1: a family of two now and then, some partial, some auto-accepting.
+            let mut body = json!({"profile_id": child, "course_schedule_id": session.0,
+                                  "booking_date": session.1, "auto_accept": rng.chance(30)});
+            if let Some(s) = sibling.filter(|_| rng.chance(60)) {
+                body["sibling_ids"] = json!([s]);
+                body["accept_partial"] = json!(rng.chance(50));
+            }
+            (
+                "join",
+                app.post("/api/v1/waitlist/join", &p.token, body).await.0,
+            )
+        }
         4 => {
             let bookings = items(app, "/api/v1/bookings", &p.token).await;
             let open: Vec<Value> = bookings
@@ -262,12 +280,22 @@ async fn violations(app: &TestApp, quiet: bool) -> Vec<String> {
         .await,
     );
     check(
-        "two active entries of one child in a queue",
+        "two active entries of one child in a queue (alone or in a family)",
         q(
-            "SELECT CONCAT(profile_id, '/', course_schedule_id, '/', booking_date) FROM waitlist
-            WHERE status IN ('waiting', 'notified')
-            GROUP BY profile_id, course_schedule_id, booking_date HAVING COUNT(*) > 1",
+            "SELECT CONCAT(c.profile_id, '/', w.course_schedule_id, '/', w.booking_date)
+               FROM (SELECT w.id, w.profile_id FROM waitlist w
+                      WHERE NOT EXISTS (SELECT 1 FROM waitlist_member m WHERE m.waitlist_id = w.id)
+                     UNION ALL SELECT waitlist_id, profile_id FROM waitlist_member) c
+               JOIN waitlist w ON w.id = c.id
+              WHERE w.status IN ('waiting', 'notified')
+              GROUP BY c.profile_id, w.course_schedule_id, w.booking_date HAVING COUNT(*) > 1",
         )
+        .await,
+    );
+    check(
+        "a family entry that booked more children than it has",
+        q("SELECT CONCAT(w.id) FROM waitlist w
+            WHERE (SELECT COUNT(*) FROM waitlist_member m WHERE m.waitlist_id = w.id AND m.booking_id IS NOT NULL) > w.party_size")
         .await,
     );
     check(

@@ -32,6 +32,7 @@ mod rules_doc;
 mod waitlist_alternatives;
 mod waitlist_cutoff;
 mod waitlist_estimate;
+mod waitlist_family;
 mod waitlist_leave;
 mod waitlist_queue;
 mod wechat_delivery;

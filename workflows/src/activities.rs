@@ -101,6 +101,9 @@ pub enum ClaimOutcome {
     },
     /// The offer has no seat left (someone was faster, or ops lowered capacity).
     NoSeat,
+    /// F2: seats are left, but fewer than the family needs (and a partial booking was not
+    /// allowed): nothing was booked, the seats stay offered to others.
+    TooFew { seats_left: u32 },
     /// The entry is no longer waiting (left, expired, or the child got a seat otherwise).
     NotActive,
     /// The entry waits for this seat as a makeup, and the makeup rules refuse it (M3 time
@@ -160,6 +163,11 @@ pub struct HoldRequest {
     pub exclude: Vec<i64>,
     pub hold_seconds: u32,
     pub cutoff_at: DateTime<Utc>,
+    /// F2: who the offer holds seats for now; their holds' seats are not free to hold again
+    /// (a hold the offer already ended — a decline, a leave — may not be closed in the
+    /// database yet, so the database alone cannot say).
+    #[serde(default)]
+    pub holders: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,10 +17,12 @@ pub enum NoticeType {
     MakeupBooked,
     MakeupCancelled,
     CompensationExpiring,
+    /// AA1: auto-accept booked the released seat(s) for the entry.
+    SeatConfirmed,
 }
 
 impl NoticeType {
-    pub const ALL: [NoticeType; 9] = [
+    pub const ALL: [NoticeType; 10] = [
         NoticeType::SpotAvailable,
         NoticeType::SeatTaken,
         NoticeType::HoldForYou,
@@ -30,6 +32,7 @@ impl NoticeType {
         NoticeType::MakeupBooked,
         NoticeType::MakeupCancelled,
         NoticeType::CompensationExpiring,
+        NoticeType::SeatConfirmed,
     ];
 
     /// The stored and returned `type`, e.g. `spot_available`.
@@ -44,6 +47,7 @@ impl NoticeType {
             NoticeType::MakeupBooked => "makeup_booked",
             NoticeType::MakeupCancelled => "makeup_cancelled",
             NoticeType::CompensationExpiring => "compensation_expiring",
+            NoticeType::SeatConfirmed => "seat_confirmed",
         }
     }
 

@@ -89,8 +89,10 @@ pub enum NoOfferReason {
     NoFreeSeat,
     /// O1: a release at or after the cutoff makes no offer.
     Cutoff,
-    /// Nobody is waiting.
+    /// Nobody is waiting (or nobody the seats fit, F2).
     QueueEmpty,
+    /// AA1: auto-accept entries took every seat before the broadcast.
+    AutoAccepted,
 }
 
 /// What a release came to, as one type.
@@ -126,6 +128,17 @@ pub struct ReleaseOutcome {
     /// Round-1 notifications waiting for WeChat delivery.
     #[serde(default)]
     pub wechat: Vec<String>,
+    /// AA1: entries booked on the spot before the broadcast, in queue order.
+    #[serde(default)]
+    pub auto_accepted: Vec<AutoAccepted>,
+}
+
+/// AA1: one entry auto-accept booked when the seats were released.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoAccepted {
+    pub waitlist_id: i64,
+    /// One booking per child booked (F3).
+    pub booking_ids: Vec<i64>,
 }
 
 impl ReleaseOutcome {
@@ -141,11 +154,19 @@ impl ReleaseOutcome {
         }
     }
 
+    /// The seats the broadcast offers: those released, less what auto-accept took (AA1).
+    pub fn seats_offered(&self) -> u32 {
+        let taken: usize = self.auto_accepted.iter().map(|a| a.booking_ids.len()).sum();
+        self.seats
+            .saturating_sub(u32::try_from(taken).unwrap_or(u32::MAX))
+    }
+
     /// The phase an offer that never opened ends in.
     pub fn closed_phase(&self) -> Option<OfferPhase> {
         match self.result() {
             ReleaseResult::Refused(_) => Some(OfferPhase::NothingReleased),
             ReleaseResult::NoOffer(NoOfferReason::Cutoff) => Some(OfferPhase::Cutoff),
+            ReleaseResult::NoOffer(NoOfferReason::AutoAccepted) => Some(OfferPhase::Won),
             ReleaseResult::NoOffer(_) => Some(OfferPhase::Exhausted),
             ReleaseResult::Offered(_) => None,
         }

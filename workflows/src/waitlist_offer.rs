@@ -133,6 +133,7 @@ impl WaitlistOfferWorkflow {
                     exclude: s.book.hold_exclusions(),
                     hold_seconds: s.book.hold_seconds,
                     cutoff_at: s.book.cutoff_at.unwrap_or(s.input.starts_at),
+                    holders: s.book.holders.keys().copied().collect(),
                 }
             });
             let round = request.round;
@@ -330,16 +331,32 @@ impl WaitlistOfferWorkflow {
                 offer: None,
                 no_offer_reason: None,
                 wechat: Vec::new(),
+                auto_accepted: Vec::new(),
             },
         };
         let opened = outcome.offer.clone();
         ctx.state_mut(|s| {
             s.release = Some(outcome.clone());
-            s.book.seats_open = if opened.is_some() { outcome.seats } else { 0 };
+            s.book.seats_open = if opened.is_some() {
+                outcome.seats_offered()
+            } else {
+                0
+            };
+            // AA1: auto-accept entries won their seats in the release step itself.
+            s.book
+                .winners
+                .extend(outcome.auto_accepted.iter().map(|a| a.waitlist_id));
         });
 
         let final_phase = match (outcome.closed_phase(), opened) {
-            (Some(phase), _) => phase,
+            (Some(phase), _) => {
+                // AA1: every seat went to auto-accept; its messages still go out. (A release
+                // that opened no offer had no messages before auto-accept existed.)
+                if !outcome.wechat.is_empty() {
+                    deliver_all(ctx, outcome.wechat.clone()).await;
+                }
+                phase
+            }
             (None, None) => OfferPhase::Exhausted,
             (None, Some(opened)) => {
                 ctx.state_mut(|s| {
@@ -595,6 +612,7 @@ impl WaitlistOfferWorkflow {
                 makeup,
             ),
             Ok(ClaimOutcome::NoSeat) => (ClaimResult::NoSeat, None),
+            Ok(ClaimOutcome::TooFew { seats_left }) => (ClaimResult::TooFew { seats_left }, None),
             Ok(ClaimOutcome::NotActive) => (ClaimResult::NotActive, None),
             Ok(ClaimOutcome::Refused { refusal }) => (ClaimResult::MakeupRefused(refusal), None),
             Err(_) => (ClaimResult::Failed, None),

@@ -3,6 +3,7 @@
 //! reads afterwards is read after the lock (never from an older snapshot taken before it).
 
 pub mod credits;
+pub mod family;
 pub mod makeup;
 pub mod notifications;
 pub mod offers;

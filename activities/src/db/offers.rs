@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
 use workflows::SessionKey;
 use workflows::offer::{OfferPhase, ReleaseOutcome};
+use workflows::rules::family::{Party, seats_for};
 use workflows::status::{BookingStatus, EntryStatus};
 
 /// The recorded outcome of an earlier attempt of this release, if any.
@@ -132,27 +133,16 @@ pub async fn insert_flow(conn: &mut MySqlConnection, f: &NewFlow<'_>) -> Result<
     Ok(())
 }
 
-/// Active entries (waiting or notified) of the session in queue order.
-pub async fn active_entry_ids(conn: &mut MySqlConnection, key: SessionKey) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM waitlist WHERE course_schedule_id = ? AND booking_date = ?
-            AND status IN ('waiting', 'notified') ORDER BY id",
-    )
-    .bind(key.course_schedule_id)
-    .bind(key.booking_date)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
-/// The first active entry in queue order that is neither excluded nor held by any offer.
+/// O5, F2: the first active entry in queue order that is neither excluded nor held by any
+/// offer and that `free` seats fit, with the seats its hold takes.
 pub async fn next_to_hold(
     conn: &mut MySqlConnection,
     key: SessionKey,
     exclude: &[i64],
-) -> Result<Option<i64>> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT w.id FROM waitlist w
+    free: u32,
+) -> Result<Option<(i64, u32)>> {
+    let rows: Vec<(i64, i32, bool)> = sqlx::query_as(
+        "SELECT w.id, w.party_size, w.accept_partial FROM waitlist w
           WHERE w.course_schedule_id = ? AND w.booking_date = ? AND w.status IN ('waiting', 'notified')
             AND NOT EXISTS (SELECT 1 FROM offer_hold h WHERE h.waitlist_id = w.id AND h.ended_at IS NULL)
           ORDER BY w.id",
@@ -161,10 +151,50 @@ pub async fn next_to_hold(
     .bind(key.booking_date)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| r.0)
-        .find(|id| !exclude.contains(id)))
+    for (id, size, accept_partial) in rows {
+        if exclude.contains(&id) {
+            continue;
+        }
+        let party = Party {
+            children: u32_of("party_size", size)?,
+            accept_partial,
+        };
+        if let Some(seats) = seats_for(party, free) {
+            return Ok(Some((id, seats)));
+        }
+    }
+    Ok(None)
+}
+
+/// Seats the offer holds for `holders` (F2: a family's hold takes one per child held for).
+pub async fn held_by_holds(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    holders: &[i64],
+) -> Result<u32> {
+    let mut held = 0;
+    for id in holders {
+        held += hold_seats_of(&mut *conn, workflow_id, *id)
+            .await?
+            .unwrap_or(0);
+    }
+    Ok(held)
+}
+
+/// The seats the offer holds for this entry now, if it is a holder (O5, F2).
+pub async fn hold_seats_of(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    waitlist_id: i64,
+) -> Result<Option<u32>> {
+    let row: Option<(i32,)> = sqlx::query_as(
+        "SELECT seats FROM offer_hold WHERE workflow_id = ? AND waitlist_id = ? AND ended_at IS NULL",
+    )
+    .bind(workflow_id)
+    .bind(waitlist_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(n,)| u32_of("hold seats", n)).transpose()
 }
 
 pub async fn mark_notified(
@@ -214,17 +244,20 @@ pub async fn lock_flow(conn: &mut MySqlConnection, workflow_id: &str) -> Result<
     .transpose()
 }
 
-/// A seat of the flow was won by `waitlist_id`.
+/// `seats` seats of the flow were won by `waitlist_id` (more than one for a family, F3).
 pub async fn seat_won(
     conn: &mut MySqlConnection,
     workflow_id: &str,
     waitlist_id: i64,
+    seats: u32,
 ) -> Result<u32> {
     sqlx::query(
-        "UPDATE waitlist_flow SET seats_open = seats_open - 1, winner_waitlist_id = ? WHERE workflow_id = ? AND seats_open > 0",
+        "UPDATE waitlist_flow SET seats_open = seats_open - ?, winner_waitlist_id = ? WHERE workflow_id = ? AND seats_open >= ?",
     )
+    .bind(seats)
     .bind(waitlist_id)
     .bind(workflow_id)
+    .bind(seats)
     .execute(&mut *conn)
     .await?;
     let (left,): (i32,) =
@@ -233,6 +266,20 @@ pub async fn seat_won(
             .fetch_one(conn)
             .await?;
     u32_of("seats_open", left)
+}
+
+/// AA1: an auto-accept entry won seats of the flow.
+pub async fn set_winner(
+    conn: &mut MySqlConnection,
+    workflow_id: &str,
+    waitlist_id: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE waitlist_flow SET winner_waitlist_id = ? WHERE workflow_id = ?")
+        .bind(waitlist_id)
+        .bind(workflow_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Nothing is left to give (ops lowered the capacity under the offer).
@@ -255,6 +302,8 @@ pub struct EntryState {
     pub pending_makeup_id: Option<i64>,
     pub accept_shorter: bool,
     pub use_compensation: bool,
+    pub party_size: i32,
+    pub accept_partial: bool,
 }
 
 impl EntryState {
@@ -265,12 +314,20 @@ impl EntryState {
     pub fn is_active(&self) -> bool {
         self.status.is_active()
     }
+
+    /// F2: what the entry asks of an offer.
+    pub fn party(&self) -> Party {
+        Party {
+            children: u32::try_from(self.party_size).unwrap_or(1).max(1),
+            accept_partial: self.accept_partial,
+        }
+    }
 }
 
 pub async fn lock_entry(conn: &mut MySqlConnection, id: i64) -> Result<Option<EntryState>> {
     Ok(sqlx::query_as(
         "SELECT CAST(status AS CHAR) AS status, profile_id, booking_id, course_schedule_id, booking_date,
-                pending_makeup_id, accept_shorter, use_compensation
+                pending_makeup_id, accept_shorter, use_compensation, party_size, accept_partial
            FROM waitlist WHERE id = ? FOR UPDATE",
     )
     .bind(id)
@@ -321,23 +378,35 @@ pub async fn insert_booking(
     }
 }
 
-/// O5: the seat is held for `waitlist_id` in `round` until `deadline`.
-pub async fn start_hold(
-    conn: &mut MySqlConnection,
-    workflow_id: &str,
-    waitlist_id: i64,
-    round: u32,
-    deadline: DateTime<Utc>,
-    at: DateTime<Utc>,
-) -> Result<()> {
+/// One hold in turn (O5): `seats` seats for `waitlist_id` in `round` until `deadline`.
+pub struct NewHold<'a> {
+    pub workflow_id: &'a str,
+    pub waitlist_id: i64,
+    pub seats: u32,
+    pub round: u32,
+    pub deadline: DateTime<Utc>,
+    pub at: DateTime<Utc>,
+}
+
+/// O5: the seats are held for the entry in its round until the deadline.
+pub async fn start_hold(conn: &mut MySqlConnection, h: &NewHold<'_>) -> Result<()> {
+    let NewHold {
+        workflow_id,
+        waitlist_id,
+        seats,
+        round,
+        deadline,
+        at,
+    } = *h;
     sqlx::query(
-        "INSERT INTO offer_hold (workflow_id, waitlist_id, hold_round, deadline, started_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO offer_hold (workflow_id, waitlist_id, hold_round, deadline, started_at, seats) VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(workflow_id)
     .bind(waitlist_id)
     .bind(round)
     .bind(deadline)
     .bind(at)
+    .bind(seats)
     .execute(&mut *conn)
     .await?;
     sqlx::query(

@@ -1,6 +1,7 @@
 //! Offer notices to many entries at once: one `waitlist_notification` row (O8) and one in-app
 //! message (N2) per entry, both idempotent per (offer, entry, round, type).
 
+use crate::db::family;
 use crate::db::sessions::session_info;
 use crate::error::{Result, u32_of};
 use crate::notify::inbox::{Letter, Notices};
@@ -68,10 +69,26 @@ pub async fn notify(
         .fetch_optional(&mut *conn)
         .await?;
         let Some(r) = recipient else { continue };
-        let facts = Facts {
+        let mut facts = Facts {
             deadline: n.deadline,
             position: r.position.map(|p| u32_of("position", p)).transpose()?,
             ..base.clone()
+        };
+        let mut data = serde_json::json!({
+            "waitlist_id": r.id,
+            "offer_workflow_id": n.workflow_id,
+            "round": n.round,
+            "deadline": n.deadline,
+            "course_schedule_id": n.session.course_schedule_id,
+            "booking_date": n.session.booking_date,
+        });
+        let page = if n.kind == NoticeType::SeatConfirmed {
+            // AA1: the entry's own page, where the booking can be cancelled.
+            facts.child_name = Some(family::child_names(&mut *conn, r.id).await?);
+            data["booking_ids"] = serde_json::json!(family::booking_ids(&mut *conn, r.id).await?);
+            pages::waitlist_entry(r.id)
+        } else {
+            pages::offer(r.id)
         };
         let sent = notices
             .send(
@@ -81,15 +98,8 @@ pub async fn notify(
                     profile_id: Some(r.profile_id),
                     kind: n.kind,
                     facts: &facts,
-                    page: pages::offer(r.id),
-                    data: serde_json::json!({
-                        "waitlist_id": r.id,
-                        "offer_workflow_id": n.workflow_id,
-                        "round": n.round,
-                        "deadline": n.deadline,
-                        "course_schedule_id": n.session.course_schedule_id,
-                        "booking_date": n.session.booking_date,
-                    }),
+                    page,
+                    data,
                     dedupe_key: format!("{}/{}/{}/{}", n.kind.code(), n.workflow_id, n.round, r.id),
                 },
             )

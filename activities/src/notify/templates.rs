@@ -43,6 +43,7 @@ pub fn status_word(kind: NoticeType) -> &'static str {
         NoticeType::MakeupBooked => "预约成功",
         NoticeType::MakeupCancelled => "已取消",
         NoticeType::CompensationExpiring => "即将过期",
+        NoticeType::SeatConfirmed => "已预约",
     }
 }
 
@@ -59,6 +60,7 @@ pub fn wechat_note(kind: NoticeType) -> &'static str {
         NoticeType::MakeupBooked => "补课预约成功，请准时上课",
         NoticeType::MakeupCancelled => "补课已取消，可重新选择补课",
         NoticeType::CompensationExpiring => "补偿时长即将过期，请尽快使用",
+        NoticeType::SeatConfirmed => "已自动预约，不需要可取消",
     }
 }
 
@@ -79,6 +81,7 @@ pub fn render(kind: NoticeType, lang: Lang, tz: Tz, f: &Facts) -> Rendered {
     let deadline = at(tz, f.deadline);
     let position = f.position.unwrap_or_default();
     let minutes = f.minutes.unwrap_or_default();
+    let child = f.child_name.clone().unwrap_or_default();
     let (title, body) = match lang {
         Lang::ZhCn => match kind {
             NoticeType::SpotAvailable => (
@@ -116,6 +119,12 @@ pub fn render(kind: NoticeType, lang: Lang, tz: Tz, f: &Facts) -> Rendered {
             NoticeType::CompensationExpiring => (
                 "课时补偿即将过期".to_string(),
                 format!("您有{minutes}分钟课时补偿将于{deadline}过期，请尽快使用。"),
+            ),
+            NoticeType::SeatConfirmed => (
+                "已为您自动预约".to_string(),
+                format!(
+                    "候补名额已空出，已为{child}自动预约：{course}（{start}）。如不需要，请在候补详情中取消，名额将还给候补队列。"
+                ),
             ),
         },
         Lang::En => match kind {
@@ -162,6 +171,12 @@ pub fn render(kind: NoticeType, lang: Lang, tz: Tz, f: &Facts) -> Rendered {
             NoticeType::CompensationExpiring => (
                 "Credit expiring".to_string(),
                 format!("{minutes} minutes of class credit expire on {deadline}."),
+            ),
+            NoticeType::SeatConfirmed => (
+                "Booked for you".to_string(),
+                format!(
+                    "A seat came free and was booked for {child}: {course} ({start}). If you no longer need it, cancel it in the waitlist entry and the seat goes back to the queue."
+                ),
             ),
         },
     };

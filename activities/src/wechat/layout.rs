@@ -85,7 +85,9 @@ impl Fact {
             Fact::Deadline => matches!(kind, SpotAvailable | HoldForYou | CompensationExpiring),
             Fact::Position => kind == PositionChanged,
             Fact::Minutes => kind == CompensationExpiring,
-            Fact::Location | Fact::Child => matches!(kind, MakeupBooked | MakeupCancelled),
+            Fact::Location | Fact::Child => {
+                matches!(kind, MakeupBooked | MakeupCancelled | SeatConfirmed)
+            }
             Fact::Status | Fact::Note => true,
         }
     }
@@ -243,7 +245,7 @@ fn parse_field(kind: NoticeType, entry: &str) -> Result<Field, LayoutError> {
 
 /// A worked layout per notification type in the style of WeChat's public library, the ones
 /// `docs/wechat-templates.md` and `.env.example` show.
-pub const EXAMPLES: [(NoticeType, &str); 9] = [
+pub const EXAMPLES: [(NoticeType, &str); 10] = [
     (
         NoticeType::SpotAvailable,
         "thing1=course,time2=class_time,time3=deadline,thing4=note",
@@ -279,6 +281,10 @@ pub const EXAMPLES: [(NoticeType, &str); 9] = [
     (
         NoticeType::CompensationExpiring,
         "number1=minutes,date2=deadline,thing3=note",
+    ),
+    (
+        NoticeType::SeatConfirmed,
+        "thing1=course,time2=class_time,thing3=location,thing4=child,thing5=note",
     ),
 ];
 

@@ -178,7 +178,7 @@ pub async fn range_counts(
     .fetch_all(pool)
     .await?;
     let waiting: Vec<(i64, NaiveDate, i64)> = sqlx::query_as(
-        "SELECT course_schedule_id, booking_date, COUNT(*) FROM waitlist
+        "SELECT course_schedule_id, booking_date, CAST(SUM(party_size) AS SIGNED) FROM waitlist
           WHERE status IN ('waiting', 'notified') AND booking_date BETWEEN ? AND ?
           GROUP BY course_schedule_id, booking_date",
     )

@@ -38,8 +38,28 @@ pub struct RespondBody {
 pub struct RespondReply {
     /// won | began | declined (taken → 409, expired → 410, with the same field)
     pub verdict: &'static str,
+    /// the first booking (a family's first child)
     pub booking_id: Option<i64>,
+    /// F3: every booking the confirm made, one per child booked (a family entry books all
+    /// its children at once, or as many as there were seats when it allowed that)
+    pub booking_ids: Vec<i64>,
     pub grace_until: Option<DateTime<FixedOffset>>,
+}
+
+/// The answer to a confirm that won: the entry's bookings.
+async fn won(
+    state: &AppState,
+    id: i64,
+    first: Option<i64>,
+) -> Result<Reply<RespondReply>, ApiError> {
+    let booking_ids = db::waitlist::booking_ids(&state.pool, id).await?;
+    Ok(Reply::ok(RespondReply {
+        verdict: "won",
+        booking_id: booking_ids.first().copied().or(first),
+        booking_ids,
+        grace_until: None,
+    })
+    .message("候补成功，已为您预约"))
 }
 
 fn taken() -> ApiError {
@@ -96,14 +116,7 @@ pub async fn respond(
     };
     match entry.status {
         // A repeated confirm (a retry) gets the same answer.
-        EntryStatus::Confirmed => {
-            return Ok(Reply::ok(RespondReply {
-                verdict: "won",
-                booking_id: entry.booking_id,
-                grace_until: None,
-            })
-            .message("候补成功，已为您预约"));
-        }
+        EntryStatus::Confirmed => return won(&state, id, entry.booking_id).await,
         EntryStatus::Expired => return Err(expired()),
         EntryStatus::Cancelled => {
             return Err(ApiError::conflict(codes::CONFLICT, "您已不在候补队列中"));
@@ -118,18 +131,14 @@ pub async fn respond(
     for workflow_id in db::offers::open_offers(&state.pool, entry.session()).await? {
         match flows::respond(&state, &workflow_id, input).await? {
             OfferAnswer::Verdict(Verdict::Won { booking_id }) => {
-                return Ok(Reply::ok(RespondReply {
-                    verdict: "won",
-                    booking_id: Some(booking_id),
-                    grace_until: None,
-                })
-                .message("候补成功，已为您预约"));
+                return won(&state, id, Some(booking_id)).await;
             }
             OfferAnswer::Verdict(Verdict::Began { grace_until }) => {
                 let until = in_club_time(grace_until, tz);
                 return Ok(Reply::ok(RespondReply {
                     verdict: "began",
                     booking_id: None,
+                    booking_ids: Vec::new(),
                     grace_until: Some(until),
                 })
                 .message(format!("请在{}前完成确认", until.format("%H:%M:%S"))));
@@ -138,6 +147,7 @@ pub async fn respond(
                 return Ok(Reply::ok(RespondReply {
                     verdict: "declined",
                     booking_id: None,
+                    booking_ids: Vec::new(),
                     grace_until: None,
                 })
                 .message("已放弃本次名额，您仍在候补队列中"));

@@ -156,19 +156,38 @@ pub async fn session_items(
         .into_iter()
         .map(|o| o.waitlist_id)
         .collect();
-    for e in db::waitlist::parent_active_in_range(&state.pool, parent.user_id, from, to).await? {
-        mine.entry(e.session()).or_default().push(Mine {
-            profile_id: e.profile_id,
-            // an open offer this child may confirm now (有名额，立即预约)
-            state: if offered.contains(&e.id) {
-                "offered"
-            } else {
-                "waitlisted"
-            },
-            booking_id: None,
-            waitlist_id: Some(e.id),
-            position: e.position,
-        });
+    let active =
+        db::waitlist::parent_active_in_range(&state.pool, parent.user_id, from, to).await?;
+    let family: Vec<i64> = active
+        .iter()
+        .filter(|e| e.party_size > 1)
+        .map(|e| e.id)
+        .collect();
+    let members = db::waitlist::members(&state.pool, &family).await?;
+    for e in active {
+        // F1: every child of a family entry waits with it (one `Mine` per child, same entry).
+        let mut children: Vec<i64> = members
+            .iter()
+            .filter(|m| m.waitlist_id == e.id)
+            .map(|m| m.profile_id)
+            .collect();
+        if children.is_empty() {
+            children.push(e.profile_id);
+        }
+        for profile_id in children {
+            mine.entry(e.session()).or_default().push(Mine {
+                profile_id,
+                // an open offer this child may confirm now (有名额，立即预约)
+                state: if offered.contains(&e.id) {
+                    "offered"
+                } else {
+                    "waitlisted"
+                },
+                booking_id: None,
+                waitlist_id: Some(e.id),
+                position: e.position,
+            });
+        }
     }
 
     let mut items = Vec::new();

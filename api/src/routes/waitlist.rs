@@ -25,6 +25,7 @@ use workflows::rules::alternatives::{
     acceptable_alternative, nearness, wants_alternatives,
 };
 use workflows::rules::estimate::{ReleaseHistory, WaitEstimate, estimate_wait, whole_days_until};
+use workflows::rules::family::family_children;
 use workflows::rules::makeup::eligible;
 use workflows::rules::time::waitlist_cutoff;
 use workflows::rules::waitlist::{JoinRefusal, QueueSnapshot, check_join, position_message};
@@ -61,6 +62,79 @@ pub struct JoinBody {
     /// with `pending_id`: pay a longer class's extra minutes from credits (M4)
     #[serde(default)]
     pub use_compensation: bool,
+    /// F1: other children of yours who wait together with `profile_id` as one family entry:
+    /// one place in the queue, each child counted against its capacity. At most 5; not with
+    /// `pending_id` (a makeup is one child's)
+    #[serde(default)]
+    #[schema(max_items = 5)]
+    pub sibling_ids: Vec<i64>,
+    /// F2, with `sibling_ids`: an offer with fewer seats than children still comes to you and
+    /// books as many children as there are seats, in the order given (`profile_id` first).
+    /// Without it only an offer with a seat for every child does
+    #[serde(default)]
+    pub accept_partial: bool,
+    /// AA1: book a released seat for you at once, before everyone waiting is told (in queue
+    /// order among entries that chose it); you get a `seat_confirmed` message and may cancel
+    /// the booking, which gives the seat straight back to the queue. Not with `pending_id`
+    #[serde(default)]
+    pub auto_accept: bool,
+}
+
+/// One child of an entry (F1); `booking_id` once this entry booked the child's seat.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntryChild {
+    pub profile_id: i64,
+    pub profile_name: String,
+    pub booking_id: Option<i64>,
+}
+
+/// F1: the entry's children in the parent's order (a single entry: its own child).
+fn children_of(e: &EntryRow, members: &[db::waitlist::MemberRow]) -> Vec<EntryChild> {
+    let mine: Vec<EntryChild> = members
+        .iter()
+        .filter(|m| m.waitlist_id == e.id)
+        .map(|m| EntryChild {
+            profile_id: m.profile_id,
+            profile_name: m.profile_name.clone(),
+            booking_id: m.booking_id,
+        })
+        .collect();
+    if mine.is_empty() {
+        vec![EntryChild {
+            profile_id: e.profile_id,
+            profile_name: e.profile_name.clone(),
+            booking_id: e.booking_id,
+        }]
+    } else {
+        mine
+    }
+}
+
+/// F3: the bookings the entry made, in the children's order.
+fn booking_ids(children: &[EntryChild]) -> Vec<i64> {
+    children.iter().filter_map(|c| c.booking_id).collect()
+}
+
+/// F1, AA1: the children of a join, checked: the caller's own, different, at most six, and a
+/// makeup join for one child without auto-accept.
+async fn join_children(
+    state: &AppState,
+    parent: Parent,
+    req: &JoinBody,
+) -> Result<Vec<i64>, ApiError> {
+    let for_makeup = req.pending_id.is_some();
+    if for_makeup && req.auto_accept {
+        return Err(ApiError::invalid(
+            "auto_accept",
+            "补课候补不能自动预约，有名额时会通知您确认",
+        ));
+    }
+    let children = family_children(req.profile_id, &req.sibling_ids, for_makeup)
+        .map_err(|r| ApiError::invalid("sibling_ids", r.to_string()))?;
+    for child in &children {
+        ensure_owner(state, parent, *child).await?;
+    }
+    Ok(children)
 }
 
 /// E1: the release history of a course (the figures its waiting estimates use).
@@ -93,6 +167,11 @@ pub struct Joined {
     /// history (`根据以往记录，截止前有名额的可能约39%，名额多在开课前6天左右空出`), or
     /// `暂无足够数据` when the course has none
     pub estimated_wait_time: String,
+    /// F1: children in the entry (1, or the family's size)
+    pub party_size: u32,
+    pub children: Vec<EntryChild>,
+    pub accept_partial: bool,
+    pub auto_accept: bool,
 }
 
 /// M3: waiting for a session as a makeup (a won seat is booked as that makeup) needs an open
@@ -292,15 +371,15 @@ pub async fn join(
     parent: Parent,
     ApiJson(req): ApiJson<JoinBody>,
 ) -> Result<Reply<Joined>, ApiError> {
-    ensure_owner(&state, parent, req.profile_id).await?;
+    let children = join_children(&state, parent, &req).await?;
     let s = session::load(&state, req.course_schedule_id, req.booking_date).await?;
     let pending = match req.pending_id {
         Some(pending_id) => Some(check_makeup_join(&state, parent, &req, pending_id, &s).await?),
         None => None,
     };
-    match enqueue(&state, &req, &s).await {
+    match enqueue(&state, &req, children, &s).await {
         Ok(joined) => {
-            let message = position_message(joined.position);
+            let message = family_position_message(joined.party_size, joined.position);
             Ok(Reply::created(joined).message(message))
         }
         Err(JoinFailure::Refused(r)) if wants_alternatives(r) => {
@@ -334,6 +413,7 @@ fn refused_with_alternatives(r: JoinRefusal, alternatives: Vec<Alternative>) -> 
 async fn enqueue(
     state: &AppState,
     req: &JoinBody,
+    children: Vec<i64>,
     s: &session::Session,
 ) -> Result<Joined, JoinFailure> {
     let settings = s.settings(&mut *state.pool.acquire().await?).await?;
@@ -352,16 +432,19 @@ async fn enqueue(
         cutoff_at,
         // seats held by an open offer count as taken: they belong to the queue
         seats: db::sessions::seat_count(&mut tx, s.key, capacity).await?,
-        active_entries: db::waitlist::active_count(&mut tx, s.key).await?,
+        waiting_children: db::waitlist::waiting_children(&mut tx, s.key).await?,
+        children: u32::try_from(children.len()).unwrap_or(u32::MAX),
         waitlist_capacity: settings.waitlist_capacity,
-        profile_is_waiting: db::waitlist::profile_is_waiting(&mut tx, req.profile_id, s.key)
-            .await?,
-        profile_is_booked: db::bookings::profile_is_booked(&mut tx, req.profile_id, s.key).await?,
+        profile_is_waiting: any_waiting(&mut tx, &children, s.key).await?,
+        profile_is_booked: any_booked(&mut tx, &children, s.key).await?,
     };
     check_join(&snapshot)?;
-    let position = snapshot.active_entries + 1;
+    let position = db::waitlist::active_count(&mut tx, s.key).await? + 1;
     let entry = db::waitlist::NewEntry {
         profile_id: req.profile_id,
+        children: children.clone(),
+        accept_partial: req.accept_partial,
+        auto_accept: req.auto_accept,
         session: s.key,
         pending_makeup_id: req.pending_id,
         accept_shorter: req.pending_id.is_some() && req.accept_shorter,
@@ -374,15 +457,62 @@ async fn enqueue(
         .map_err(|e| on_unique_violation(e, JoinRefusal::AlreadyWaiting.into()))?;
     tx.commit().await?;
 
-    tracing::info!(waitlist_id, session = %s.key, position, "joined waitlist");
+    tracing::info!(waitlist_id, session = %s.key, position, children = children.len(), "joined waitlist");
     let history = release_history(state, s.schedule.course_id).await?;
+    let joined = db::waitlist::find(&state.pool, waitlist_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("the new entry {waitlist_id} is gone"))
+        })?;
+    let members = db::waitlist::members(&state.pool, &[waitlist_id]).await?;
     Ok(Joined {
         waitlist_id,
         position,
-        waitlist_count: position,
+        waitlist_count: snapshot.waiting_children + snapshot.children,
         waitlist_capacity: settings.waitlist_capacity,
         estimated_wait_time: wait_estimate(&history, position.into(), s.starts_at).text(),
+        party_size: snapshot.children,
+        children: children_of(&joined, &members),
+        accept_partial: joined.accept_partial,
+        auto_accept: joined.auto_accept,
     })
+}
+
+/// W3, F1: whether any of the children already waits for the session.
+async fn any_waiting(
+    conn: &mut sqlx::MySqlConnection,
+    children: &[i64],
+    key: workflows::SessionKey,
+) -> Result<bool, sqlx::Error> {
+    for c in children {
+        if db::waitlist::profile_is_waiting(&mut *conn, *c, key).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// W3, F1: whether any of the children already has a seat in the session.
+async fn any_booked(
+    conn: &mut sqlx::MySqlConnection,
+    children: &[i64],
+    key: workflows::SessionKey,
+) -> Result<bool, sqlx::Error> {
+    for c in children {
+        if db::bookings::profile_is_booked(&mut *conn, *c, key).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// W4, F1: `您是第N位候补`, naming the children of a family entry.
+fn family_position_message(children: u32, position: u32) -> String {
+    if children > 1 {
+        format!("已为{children}个孩子候补，{}", position_message(position))
+    } else {
+        position_message(position)
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -412,6 +542,16 @@ pub struct Entry {
     pub expiration_reason: Option<String>,
     /// the open offer this entry may act on, if any
     pub offer: Option<OfferView>,
+    /// F1: children in the entry (a family entry is one place for all of them)
+    pub party_size: i64,
+    /// F1: the children in the parent's order, each with the seat it got here
+    pub children: Vec<EntryChild>,
+    /// F2: fewer seats than children will do
+    pub accept_partial: bool,
+    /// AA1: a released seat is booked at once
+    pub auto_accept: bool,
+    /// F3: the bookings this entry made (`booking_id` of each child booked)
+    pub booking_ids: Vec<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -430,8 +570,10 @@ fn entry_view(
     settings: ClassSettings,
     offers: &[db::offers::OpenOfferRow],
     history: &ReleaseHistory,
+    members: &[db::waitlist::MemberRow],
 ) -> Entry {
     let cutoff_at = waitlist_cutoff(e.starts_at, settings.cutoff_seconds);
+    let children = children_of(&e, members);
     let estimated = e
         .position
         .map(|p| wait_estimate(history, p, e.starts_at).text());
@@ -460,6 +602,11 @@ fn entry_view(
                 offer_workflow_id: o.workflow_id.clone(),
             }),
         expiration_reason: e.expiration_reason,
+        party_size: i64::from(e.party_size),
+        booking_ids: booking_ids(&children),
+        children,
+        accept_partial: e.accept_partial,
+        auto_accept: e.auto_accept,
     }
 }
 
@@ -480,13 +627,19 @@ pub async fn mine(
         }
     }
     let none = ReleaseHistory::default();
+    let ids: Vec<i64> = rows
+        .iter()
+        .filter(|e| e.party_size > 1)
+        .map(|e| e.id)
+        .collect();
+    let members = db::waitlist::members(&state.pool, &ids).await?;
     Ok(Reply::ok(Items {
         items: rows
             .into_iter()
             .map(|e| {
                 let settings = layers.resolve(&e.course_type, e.course_id);
                 let history = histories.get(&e.course_id).unwrap_or(&none);
-                entry_view(e, tz, settings, &offers, history)
+                entry_view(e, tz, settings, &offers, history, &members)
             })
             .collect(),
     }))

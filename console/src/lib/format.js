@@ -48,7 +48,7 @@ const LABELS = {
   wechat: { disabled: '仅站内', no_grant: '未授权', pending: '待发送', sending: '发送中', sent: '已送达', failed: '发送失败', delivered: '已送达' },
   notice: {
     spot_available: '有名额', seat_taken: '名额被抢', hold_for_you: '为您保留', offer_expired: '确认过期',
-    waitlist_expired: '候补截止', position_changed: '位置变化', makeup_booked: '补课预约', makeup_cancelled: '补课取消',
+    waitlist_expired: '候补截止', position_changed: '位置变化', makeup_booked: '补课预约', makeup_cancelled: '补课取消', seat_confirmed: '自动预约',
     compensation_expiring: '补偿将过期', staff_message: '运营消息', waitlist_removed: '移出候补', credit_adjusted: '补偿调整',
   },
   role: { owner: '店主', staff: '员工' },

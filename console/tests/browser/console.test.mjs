@@ -87,7 +87,11 @@ before(async () => {
   seed.waiters = []
   for (const [i, name] of ['刘一', '陈二', '张三'].entries()) {
     const w = await parent(`waiter-${i}`, name)
-    await api('POST', '/api/v1/waitlist/join', { profile_id: w.child, course_schedule_id: seed.full.schedule, booking_date: seed.full.date }, w.token)
+    // The last is a family of two who asked to be booked automatically (F1, AA1).
+    const family = i === 2
+      ? { sibling_ids: [(await api('POST', '/api/v1/profiles', { name: '张四', level: 3 }, w.token)).id], auto_accept: true }
+      : {}
+    await api('POST', '/api/v1/waitlist/join', { profile_id: w.child, course_schedule_id: seed.full.schedule, booking_date: seed.full.date, ...family }, w.token)
     seed.waiters.push(w)
   }
   // A full class whose seat was just released: an open offer (broadcast) to its queue.
@@ -139,7 +143,7 @@ test('finds the full session and removes a queue entry; positions close up', asy
   const row = page.locator('[data-test=overview-table] .el-table__row', { hasText: '周三提高班' })
   await row.waitFor()
   assert.match(await row.innerText(), /1\/1/)
-  assert.match(await row.innerText(), /3\/8/)
+  assert.match(await row.innerText(), /4\/8/, 'the queue counts children: a family of two is two')
   const offered = page.locator('[data-test=overview-table] .el-table__row', { hasText: '周五精英班' })
   assert.match(await offered.innerText(), /广播中/)
   await shot('overview')
@@ -147,6 +151,9 @@ test('finds the full session and removes a queue entry; positions close up', asy
   await visible('[data-test=queue-table]')
   const queue = page.locator('[data-test=queue-table] .el-table__body .el-table__row')
   assert.equal(await queue.count(), 3)
+  const family = queue.nth(2)
+  assert.match(await family.innerText(), /家庭2人/)
+  assert.match(await family.locator('[data-test=auto-accept]').innerText(), /自动预约/)
   await queue.nth(0).locator('[data-test=remove-entry]').click()
   await fill('remove-reason', '家长来电取消候补')
   await page.click('[data-test=remove-confirm]')

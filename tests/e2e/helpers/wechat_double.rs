@@ -42,7 +42,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// The club's templates as WeChat knows them (id and keywords, as the MP console lists them),
 /// one per notification type. Written out by hand, independently of the layouts the worker is
 /// configured with, so a layout naming a wrong keyword is refused.
-pub const CLUB_TEMPLATES: [(NoticeType, &str, &[&str]); 9] = [
+pub const CLUB_TEMPLATES: [(NoticeType, &str, &[&str]); 10] = [
     (
         NoticeType::SpotAvailable,
         "tmpl-spot-available",
@@ -87,6 +87,11 @@ pub const CLUB_TEMPLATES: [(NoticeType, &str, &[&str]); 9] = [
         NoticeType::CompensationExpiring,
         "tmpl-compensation-expiring",
         &["number1", "date2", "thing3"],
+    ),
+    (
+        NoticeType::SeatConfirmed,
+        "tmpl-seat-confirmed",
+        &["thing1", "time2", "thing3", "thing4", "thing5"],
     ),
 ];
 

@@ -3,6 +3,7 @@
 pub mod alternatives;
 pub mod camp;
 pub mod estimate;
+pub mod family;
 pub mod makeup;
 pub mod offer;
 pub mod offer_flow;

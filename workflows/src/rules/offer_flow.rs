@@ -64,6 +64,10 @@ pub enum ClaimResult {
         seats_left: u32,
     },
     NoSeat,
+    /// F2: fewer seats left than the family needs; the rest stay offered.
+    TooFew {
+        seats_left: u32,
+    },
     NotActive,
     MakeupRefused(crate::makeup::MakeupRefusal),
     /// The claim failed for good.
@@ -229,6 +233,10 @@ impl OfferBook {
             ClaimResult::NoSeat => {
                 self.seats_open = 0;
                 self.seat_went_elsewhere = true;
+                Verdict::Taken
+            }
+            ClaimResult::TooFew { seats_left } => {
+                self.seats_open = self.seats_open.min(seats_left);
                 Verdict::Taken
             }
             ClaimResult::NotActive => Verdict::Expired,
@@ -414,6 +422,51 @@ mod tests {
             waitlist_id: id,
             action: Action::Confirm,
         }
+    }
+
+    #[test]
+    fn a_family_too_big_for_the_seats_left_is_told_taken_and_the_seats_stay_offered() {
+        let mut book = broadcast(2);
+        book.claim_settled(
+            1,
+            ClaimResult::Won {
+                booking_id: 10,
+                seats_left: 1,
+            },
+        );
+        assert_eq!(
+            book.claim_settled(2, ClaimResult::TooFew { seats_left: 1 }),
+            Verdict::Taken
+        );
+        assert_eq!(
+            book.seats_open, 1,
+            "one seat is still offered to the others"
+        );
+        assert!(!book.seat_went_elsewhere);
+        assert_eq!(
+            book.claim_settled(
+                3,
+                ClaimResult::Won {
+                    booking_id: 11,
+                    seats_left: 0
+                }
+            ),
+            Verdict::Won { booking_id: 11 }
+        );
+        assert_eq!(book.seats_open, 0);
+    }
+
+    #[test]
+    fn a_family_claim_takes_as_many_seats_as_the_database_says() {
+        let mut book = broadcast(3);
+        book.claim_settled(
+            1,
+            ClaimResult::Won {
+                booking_id: 10,
+                seats_left: 1,
+            },
+        );
+        assert_eq!(book.seats_open, 1, "a family of two took two of three");
     }
 
     #[test]

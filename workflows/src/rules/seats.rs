@@ -44,7 +44,13 @@ impl SeatCount {
     /// O4: a claim may still create a booking (ops may have lowered the capacity under an
     /// open offer: then nothing is left to give).
     pub fn claim_fits(self) -> bool {
-        self.booked < self.capacity
+        self.claimable() > 0
+    }
+
+    /// O4, F3: how many bookings claims may still create (capacity − booked; a family's claim
+    /// needs one per child it books).
+    pub fn claimable(self) -> u32 {
+        self.capacity.saturating_sub(self.booked)
     }
 }
 

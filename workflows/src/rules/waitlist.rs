@@ -12,7 +12,7 @@ pub enum JoinRefusal {
     /// W1: the cutoff has passed.
     #[error("候补已截止")]
     PastCutoff,
-    /// W2: the queue holds `waitlist_capacity` active entries.
+    /// W2, F1: the queue holds `waitlist_capacity` waiting children (a family counts each).
     #[error("候补队列已满，请选择其他课程")]
     QueueFull,
     /// W3: this child already waits for this session.
@@ -30,7 +30,10 @@ pub struct QueueSnapshot {
     pub cutoff_at: DateTime<Utc>,
     /// W1: full means no seat free for a direct booking (held seats count as taken).
     pub seats: crate::rules::seats::SeatCount,
-    pub active_entries: u32,
+    /// F1: children in the active entries (a family entry counts each of its children).
+    pub waiting_children: u32,
+    /// F1: children this join would add (1, or the family's size).
+    pub children: u32,
     pub waitlist_capacity: u32,
     pub profile_is_waiting: bool,
     pub profile_is_booked: bool,
@@ -50,7 +53,7 @@ pub fn check_join(s: &QueueSnapshot) -> Result<(), JoinRefusal> {
     if !s.seats.is_full() {
         return Err(JoinRefusal::NotFull);
     }
-    if s.active_entries >= s.waitlist_capacity {
+    if !crate::rules::family::queue_has_room(s.waiting_children, s.children, s.waitlist_capacity) {
         return Err(JoinRefusal::QueueFull);
     }
     Ok(())
@@ -81,7 +84,8 @@ mod tests {
                 booked: 6,
                 held: 0,
             },
-            active_entries: 3,
+            waiting_children: 3,
+            children: 1,
             waitlist_capacity: 8,
             profile_is_waiting: false,
             profile_is_booked: false,
@@ -114,7 +118,7 @@ mod tests {
         };
         assert_eq!(check_join(&s).unwrap_err().to_string(), "候补已截止");
         let s = QueueSnapshot {
-            active_entries: 8,
+            waiting_children: 8,
             ..full_session()
         };
         assert_eq!(
@@ -137,8 +141,24 @@ mod tests {
     fn vip_queue_of_five_shows_as_x_of_five() {
         assert_eq!(queue_label(2, 5), "候补: 2/5人");
         let s = QueueSnapshot {
-            active_entries: 5,
+            waiting_children: 5,
             waitlist_capacity: 5,
+            ..full_session()
+        };
+        assert_eq!(check_join(&s), Err(JoinRefusal::QueueFull));
+    }
+
+    #[test]
+    fn a_family_needs_room_in_the_queue_for_each_child() {
+        let s = QueueSnapshot {
+            waiting_children: 6,
+            children: 2,
+            ..full_session()
+        };
+        assert_eq!(check_join(&s), Ok(()));
+        let s = QueueSnapshot {
+            waiting_children: 7,
+            children: 2,
             ..full_session()
         };
         assert_eq!(check_join(&s), Err(JoinRefusal::QueueFull));

@@ -34,6 +34,12 @@ pub struct QueueEntry {
     /// E1: the chance of a seat before the cutoff, 0–100 (null: no history or not waiting)
     #[schema(minimum = 0, maximum = 100)]
     pub chance_percent: Option<u8>,
+    /// F1: children in the entry (a family entry is one place for all of them)
+    pub party_size: i64,
+    /// F2: the family accepts fewer seats than children
+    pub accept_partial: bool,
+    /// AA1: a released seat is booked at once
+    pub auto_accept: bool,
 }
 
 /// E1: the figures the waiting estimates of this course are computed from.
@@ -130,6 +136,9 @@ pub async fn show(
                 expiration_reason: e.expiration_reason,
                 estimated_wait_time: estimate.map(|x| x.text()),
                 chance_percent: estimate.and_then(|x| x.percent()),
+                party_size: i64::from(e.party_size),
+                accept_partial: e.accept_partial,
+                auto_accept: e.auto_accept,
             }
         })
         .collect();
