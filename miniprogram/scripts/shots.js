@@ -33,6 +33,33 @@ module.exports = [
   { name: 'sessions-detail-waitlisted', route: 'pages/sessions/detail', query: detailQuery(fx.sessions[1]), routes: sessionsRoutes(fx.sessions) },
   { name: 'sessions-detail-offered', route: 'pages/sessions/detail', query: detailQuery(fx.sessions[2]), routes: sessionsRoutes(fx.sessions) },
   {
+    // issue 18: 小明 and 小红 join as one family entry
+    name: 'sessions-detail-family',
+    route: 'pages/sessions/detail',
+    query: detailQuery(fx.sessions[0]),
+    routes: sessionsRoutes(fx.sessions),
+    then: async (page) => {
+      page.instance.onSibling({ currentTarget: { dataset: { id: 2 } } });
+      page.instance.onTogglePartial();
+    },
+  },
+  {
+    name: 'waitlist-detail-family-auto',
+    route: 'pages/waitlist/detail',
+    query: { id: '17' },
+    routes: {
+      ...club,
+      'GET /api/v1/waitlist/my': ok({ items: [fx.familyAutoBooked] }),
+      'GET /api/v1/waitlist/17/notifications': ok({ items: [] }),
+      'GET /api/v1/bookings': ok({ items: fx.familyBookings }),
+    },
+  },
+  {
+    name: 'waitlist-index-family',
+    route: 'pages/waitlist/index',
+    routes: { ...club, 'GET /api/v1/waitlist/my': ok({ items: [fx.familyWaiting, fx.waitlist[1], fx.familyAutoBooked, fx.waitlist[2]] }) },
+  },
+  {
     name: 'waitlist-index',
     route: 'pages/waitlist/index',
     routes: waitlistRoutes,

@@ -124,10 +124,12 @@ function entry(over) {
     waitlist_id: 11, profile_id: 1, profile_name: '小明', course_schedule_id: 103, booking_date: '2026-11-24',
     course_name: '亲子体操', starts_at: '2026-11-24T16:00:00+08:00', status: 'waiting', position: 1,
     waitlist_count: 3, joined_at: '2026-11-20T09:30:00+08:00', estimated_wait_time: '1-2天',
-    expiration_reason: null, offer: null, rules,
+    expiration_reason: null, offer: null, rules, accept_partial: false, auto_accept: false, booking_ids: [],
     ...over,
   };
-  return { ...e, cutoff_at: before(e.starts_at, 6) };
+  // issue 18: a one-child entry is a party of one
+  const children = (over && over.children) || [{ profile_id: e.profile_id, profile_name: e.profile_name, booking_id: e.booking_ids[0] || null }];
+  return { ...e, party_size: children.length, children, cutoff_at: before(e.starts_at, 6) };
 }
 
 const waitlist = [
@@ -147,6 +149,30 @@ const waitlist = [
     waitlist_count: 0, joined_at: '2026-11-15T10:00:00+08:00', estimated_wait_time: null, expiration_reason: 'cutoff',
   }),
 ];
+
+// Issue 18: 小明 and 小红 waiting as one family entry (one place, two of the queue's capacity).
+const familyChildren = (ids = [null, null]) => [
+  { profile_id: 1, profile_name: '小明', booking_id: ids[0] },
+  { profile_id: 2, profile_name: '小红', booking_id: ids[1] },
+];
+const familyWaiting = entry({
+  waitlist_id: 16, course_schedule_id: 101, booking_date: '2026-11-23', course_name: '少儿体操基础班',
+  starts_at: '2026-11-23T19:00:00+08:00', position: 3, waitlist_count: 5, joined_at: '2026-11-22T21:00:00+08:00',
+  estimated_wait_time: '1-2天', children: familyChildren(), accept_partial: true,
+});
+// auto-accepted: both seats booked at once (bookings 320, 321), the parent may still cancel them
+const familyAutoBooked = entry({
+  waitlist_id: 17, course_schedule_id: 104, booking_date: '2026-11-25', course_name: '少儿体操提高班',
+  starts_at: '2026-11-25T18:30:00+08:00', status: 'confirmed', position: null, waitlist_count: 0,
+  joined_at: '2026-11-15T08:00:00+08:00', estimated_wait_time: null, children: familyChildren([320, 321]),
+  auto_accept: true, booking_ids: [320, 321],
+});
+
+// POST /api/v1/waitlist/join 201 for the family
+const familyJoined = {
+  waitlist_id: 16, position: 3, waitlist_count: 5, waitlist_capacity: 8, estimated_wait_time: '1-2天', party_size: 2,
+  children: familyChildren(), accept_partial: true, auto_accept: false,
+};
 
 // Declined this round (or not the holder while the seat is held for someone else): still
 // `notified`, but no offer — no 立即确认, only the way to leave the queue.
@@ -324,6 +350,12 @@ const bookings = [
   }),
 ];
 
+// what the family's auto-accept booked (GET /api/v1/bookings items)
+const familyBookings = [
+  booking({ booking_id: 320, source: 'waitlist' }),
+  booking({ booking_id: 321, profile_id: 2, profile_name: '小红', source: 'waitlist' }),
+];
+
 /** A notification-centre item; `data.page` is the page it opens (registered in app.json). */
 const notifications = [
   {
@@ -354,6 +386,15 @@ const notifications = [
     data: { waitlist_id: 14, page: 'pages/waitlist/detail?id=14' },
     read: true, created_at: '2026-11-18T03:00:00+08:00',
   },
+  {
+    id: 67, type: 'seat_confirmed', title: '已自动为您预约',
+    body: '已为您自动预约：少儿体操提高班（11月25日 18:30），如不需要请在“我的预约”中取消，名额将还给候补队列。',
+    data: {
+      waitlist_id: 17, offer_workflow_id: 'waitlist-offer/104-2026-11-25/1', round: 1, deadline: null, booking_ids: [320, 321],
+      course_schedule_id: 104, booking_date: '2026-11-25', page: 'pages/waitlist/detail?id=17',
+    },
+    read: true, created_at: '2026-11-17T20:00:00+08:00',
+  },
 ];
 
 /** GET /api/v1/notifications page envelope. */
@@ -365,5 +406,5 @@ module.exports = {
   NOW, rules, vipRules, templates, clubProfile, profiles, mine, session, sessions, offer, entry, waitlist,
   notifiedWithoutOffer, waitlistHistory, pending, pendingMakeups, match, makeupSession, availableMakeups, makeupBooked,
   makeup, myMakeups, makeupDetail, compensationBalance, compensationHistory, booking, bookings, notifications,
-  notificationPage,
+  notificationPage, familyWaiting, familyAutoBooked, familyJoined, familyBookings,
 };

@@ -8,6 +8,8 @@ const TYPES = {
   offer_expired: { label: '确认已过期', color: 'default' },
   waitlist_expired: { label: '候补已截止', color: 'default' },
   position_changed: { label: '候补位置更新', color: 'primary' },
+  // issue 18: an auto-accept entry got its seat and was booked; the parent may cancel it
+  seat_confirmed: { label: '已自动预约', color: 'success' },
   makeup_booked: { label: '补课预约成功', color: 'success' },
   makeup_cancelled: { label: '补课已取消', color: 'default' },
   compensation_expiring: { label: '补偿即将过期', color: 'warning' },
@@ -31,6 +33,7 @@ function targetUrl(n) {
     case 'hold_for_you':
       return data.waitlist_id ? `/pages/waitlist/offer?id=${data.waitlist_id}` : '/pages/waitlist/index';
     case 'seat_taken':
+    case 'seat_confirmed':
     case 'offer_expired':
     case 'waitlist_expired':
     case 'position_changed':

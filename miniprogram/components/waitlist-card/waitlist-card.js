@@ -2,6 +2,15 @@
 // 立即确认 only for a live offer (`offer != null`); otherwise an active entry can leave the queue.
 const time = require('../../utils/time');
 const { isActive, hasOffer } = require('../../utils/states');
+const family = require('../../utils/family');
+
+/** "已为您预约：小明、小红" for a confirmed entry that made bookings, else ''. @param {any} entry */
+function bookedLine(entry) {
+  const ids = family.bookingIds(entry);
+  if (entry.status !== 'confirmed' || ids.length === 0) return '';
+  const kids = family.bookedChildren(entry, ids.length);
+  return family.partySize(entry) > 1 ? `已为您预约：${family.names(kids)}` : '已为您预约';
+}
 
 Component({
   properties: {
@@ -13,6 +22,9 @@ Component({
     active: false,
     offered: false,
     deadline: '',
+    childrenText: '',
+    tags: [],
+    bookedText: '',
   },
   observers: {
     entry(entry) {
@@ -25,6 +37,9 @@ Component({
         active: isActive(entry),
         offered,
         deadline: offer ? offer.grace_until || offer.deadline || '' : '',
+        childrenText: family.childrenText(entry),
+        tags: family.entryTags(entry),
+        bookedText: bookedLine(entry),
       });
     },
   },

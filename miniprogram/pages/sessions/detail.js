@@ -9,6 +9,7 @@ const { requestWaitlistGrants } = require('../../utils/subscribe');
 const { loadProfiles, rememberProfile } = require('../../utils/profiles');
 const { cutoffSentence } = require('../../utils/rules');
 const club = require('../../utils/club');
+const family = require('../../utils/family');
 
 /**
  * A1: an alternative the server offered with a refused join, as a one-tap choice.
@@ -22,6 +23,28 @@ function alternativeView(a) {
     where: `${a.coach} · ${a.location}`,
     actionText: a.action === 'book' ? `剩${a.seats_left}个名额 · 立即预约` : `候补${a.waitlist_count}/${a.waitlist_capacity}人 · 加入候补`,
   };
+}
+
+/**
+ * Issue 18: the other children who can wait together with the chosen one (not already booked
+ * or waiting for this session), each marked when picked.
+ * @param {any[]} profiles @param {number} profileId @param {any} session @param {number[]} picked
+ */
+function siblingChoices(profiles, profileId, session, picked) {
+  const busy = (session.mine || []).map((/** @type {any} */ m) => m.profile_id);
+  return profiles
+    .filter((p) => p.id !== profileId && busy.indexOf(p.id) < 0)
+    .map((p) => ({ id: p.id, name: p.name, on: picked.indexOf(p.id) >= 0 }));
+}
+
+/**
+ * The line under the picked children: one place in the queue, and whether the queue still has room.
+ * @param {string[]} kids names, the chosen child first @param {any} session
+ */
+function familyNote(kids, session) {
+  const room = session.waitlist_capacity - session.waitlist_count;
+  const base = `${kids.join('、')}一起候补，只占1个排队位置（候补人数按${kids.length}人计）`;
+  return room < kids.length ? `${base}；候补队列只剩${Math.max(0, room)}个位置，可能无法一起候补` : base;
 }
 
 Component({
@@ -39,6 +62,14 @@ Component({
     cutoffText: '',
     busy: false,
     alternatives: [],
+    // issue 18: join options (only for 加入候补)
+    siblings: [],
+    siblingIds: [],
+    familyText: '',
+    orderText: '',
+    familyButton: '',
+    acceptPartial: false,
+    autoAccept: false,
   },
   methods: {
     onLoad(query) {
@@ -68,12 +99,47 @@ Component({
       });
     },
     decorate() {
-      if (this.data.session) this.setData({ view: sessionView(this.data.session, this.data.profileId) });
+      if (!this.data.session) return;
+      this.setData({ view: sessionView(this.data.session, this.data.profileId) });
+      this.decorateFamily();
+    },
+    /** The sibling chips and the words that depend on who is picked. */
+    decorateFamily() {
+      const { profiles, profileId, session } = this.data;
+      const choices = siblingChoices(profiles, profileId, session, this.data.siblingIds);
+      const siblingIds = this.data.siblingIds.filter((id) => choices.some((c) => c.id === id));
+      const byId = (/** @type {number} */ id) => (profiles.find((p) => p.id === id) || { name: '' }).name;
+      const kids = [byId(profileId)].concat(siblingIds.map(byId));
+      this.setData({
+        siblings: choices,
+        siblingIds,
+        familyText: siblingIds.length > 0 ? familyNote(kids, session) : '',
+        orderText: kids.join('、'),
+        familyButton: `为${kids.length}个孩子加入候补`,
+      });
     },
     onProfile(e) {
       rememberProfile(e.detail.id);
       this.setData({ profileId: e.detail.id });
       this.decorate();
+    },
+    /** Picks or unpicks a child to wait together with the chosen one (in tap order). */
+    onSibling(e) {
+      const id = Number(e.currentTarget.dataset.id);
+      const picked = this.data.siblingIds;
+      if (picked.indexOf(id) < 0 && picked.length >= family.MAX_SIBLINGS) {
+        wx.showToast({ title: `最多同时为${family.MAX_SIBLINGS + 1}个孩子候补`, icon: 'none' });
+        return;
+      }
+      const siblingIds = picked.indexOf(id) >= 0 ? picked.filter((x) => x !== id) : picked.concat([id]);
+      this.setData({ siblingIds, acceptPartial: siblingIds.length > 0 && this.data.acceptPartial });
+      this.decorateFamily();
+    },
+    onTogglePartial() {
+      this.setData({ acceptPartial: !this.data.acceptPartial });
+    },
+    onToggleAuto() {
+      this.setData({ autoAccept: !this.data.autoAccept });
     },
     onAction() {
       const view = this.data.view;
@@ -89,6 +155,15 @@ Component({
     body() {
       const { profileId, session } = this.data;
       return { profile_id: profileId, course_schedule_id: session.course_schedule_id, booking_date: session.booking_date };
+    },
+    /** The join request: the booking fields, plus the family / auto-accept fields that are set. */
+    joinBody() {
+      const { siblingIds, acceptPartial, autoAccept } = this.data;
+      return { ...this.body(), ...family.joinExtras({ siblingIds, acceptPartial, autoAccept }) };
+    },
+    resetJoinOptions() {
+      this.setData({ siblingIds: [], acceptPartial: false, autoAccept: false });
+      this.decorateFamily();
     },
     /**
      * Runs one action with the button in its loading state (taps while it runs are ignored);
@@ -120,10 +195,11 @@ Component({
       const grants = requestWaitlistGrants();
       return this.run(() =>
         grants
-          .then(() => api.joinWaitlist(this.body()))
+          .then(() => api.joinWaitlist(this.joinBody()))
           .then((data) => {
             this.setData({ alternatives: [] });
-            wx.showToast({ title: `您是第${data.position}位候补`, icon: 'none', duration: 2500 });
+            this.resetJoinOptions();
+            wx.showToast({ title: family.joinedText(data), icon: 'none', duration: 2500 });
           })
           .catch((err) => {
             this.offerAlternatives(err);
@@ -143,21 +219,31 @@ Component({
       const a = this.data.alternatives[Number(e.currentTarget.dataset.index)];
       if (!a || this.data.busy) return Promise.resolve();
       const body = { profile_id: this.data.profileId, course_schedule_id: a.course_schedule_id, booking_date: a.booking_date };
+      // the same family and switches wait for the other class (a free seat is booked for the chosen child)
+      const { siblingIds, acceptPartial, autoAccept } = this.data;
+      const joinBody = { ...body, ...family.joinExtras({ siblingIds, acceptPartial, autoAccept }) };
       // subscribe messages can only be asked for inside the tap
-      const act = a.action === 'book' ? api.book(body) : requestWaitlistGrants().then(() => api.joinWaitlist(body));
+      const act = a.action === 'book' ? api.book(body) : requestWaitlistGrants().then(() => api.joinWaitlist(joinBody));
       this.setData({ busy: true });
       return act
         .then((data) => {
-          wx.showToast({ title: a.action === 'book' ? '预约成功' : `您是第${data.position}位候补`, icon: a.action === 'book' ? 'success' : 'none' });
+          wx.showToast({ title: a.action === 'book' ? '预约成功' : family.joinedText(data), icon: a.action === 'book' ? 'success' : 'none' });
           wx.redirectTo({ url: `/pages/sessions/detail?course_schedule_id=${a.course_schedule_id}&booking_date=${a.booking_date}` });
         })
         .catch(showError)
         .then(() => this.setData({ busy: false }));
     },
+    /** The children of one entry as this session lists them (a family shares its waitlist_id). @param {number} waitlistId */
+    entryOf(waitlistId) {
+      const mine = (this.data.session.mine || []).filter((/** @type {any} */ m) => m.waitlist_id === waitlistId);
+      const name = (/** @type {number} */ id) => (this.data.profiles.find((p) => p.id === id) || { name: '' }).name;
+      const children = mine.map((/** @type {any} */ m) => ({ profile_id: m.profile_id, profile_name: name(m.profile_id) }));
+      return { party_size: children.length, children };
+    },
     cancelWaitlist(waitlistId) {
       wx.showModal({
         title: '取消候补',
-        content: '确定取消候补吗？取消后如需候补要重新排队。',
+        content: family.leaveQuestion(this.entryOf(waitlistId)),
         confirmText: '取消候补',
         cancelText: '再想想',
         success: (res) => {

@@ -7,6 +7,7 @@ const { isActive, hasOffer } = require('../../utils/states');
 const { showError } = require('../../utils/request');
 const { createPoller } = require('../../utils/poller');
 const badge = require('../../utils/badge');
+const family = require('../../utils/family');
 
 /** Poller handles per page instance (kept out of `data`). */
 const pollers = new WeakMap();
@@ -18,7 +19,7 @@ function offerNotice(entry) {
     waitlist_id: entry.waitlist_id,
     type: offer.kind === 'hold' ? 'hold_for_you' : 'spot_available',
     title: offer.kind === 'hold' ? '名额为您保留' : '候补名额空出',
-    body: `${entry.profile_name}的「${entry.course_name}」（${time.formatWhen(entry.starts_at, entry.booking_date)}）有名额了，请在截止前确认预约。`,
+    body: `${family.childrenText(entry)}的「${entry.course_name}」（${time.formatWhen(entry.starts_at, entry.booking_date)}）有名额了，请在截止前确认预约。`,
     data: { waitlist_id: entry.waitlist_id, deadline: offer.grace_until || offer.deadline || '' },
   };
 }
@@ -92,7 +93,7 @@ Component({
       const id = e.detail.id;
       wx.showModal({
         title: '取消候补',
-        content: '确定取消候补吗？取消后如需候补要重新排队。',
+        content: family.leaveQuestion(this.data.active.find((x) => x.waitlist_id === id)),
         confirmText: '取消候补',
         cancelText: '再想想',
         success: (res) => {

@@ -10,6 +10,7 @@ const { hasOffer } = require('../../utils/states');
 const { showError, isNetworkError } = require('../../utils/request');
 const { createPoller } = require('../../utils/poller');
 const { go } = require('../../utils/tabs');
+const family = require('../../utils/family');
 
 const EXPIRED_TEXT = '候补确认已过期，名额已顺位给下一位候补用户';
 
@@ -46,6 +47,7 @@ Component({
     minutesLeft: 0,
     verdict: null,
     busy: false,
+    childrenText: '',
   },
   lifetimes: {
     detached() {
@@ -96,7 +98,7 @@ Component({
      */
     apply(entry) {
       const showing = this.data.phase === 'offer' || this.data.phase === 'confirm';
-      this.setData({ entry, classTime: time.formatWhen(entry.starts_at, entry.booking_date) });
+      this.setData({ entry, childrenText: family.childrenText(entry), classTime: time.formatWhen(entry.starts_at, entry.booking_date) });
       const deadline = hasOffer(entry) ? offerDeadline(entry.offer) : '';
       const live = hasOffer(entry) && (!deadline || time.toMs(deadline) > Date.now());
       if (live) {
@@ -133,13 +135,39 @@ Component({
     minutesUntil(deadline) {
       return Math.max(0, Math.ceil((time.toMs(deadline) - Date.now()) / 60000));
     },
-    /** Shows a verdict. @param {'won'|'taken'|'expired'|'declined'} kind @param {string} [message] */
-    finish(kind, message) {
+    /**
+     * Shows a verdict. @param {'won'|'taken'|'expired'|'declined'} kind @param {string} [message]
+     * @param {number[]} [ids] for won: the bookings made (default: the entry's `booking_ids`)
+     */
+    finish(kind, message, ids) {
       this.stopWatching();
       const base = /** @type {any} */ (VERDICTS)[kind];
+      if (kind !== 'won') {
+        this.setData({ phase: kind, deadline: '', verdict: { ...base, text: message || base.text } });
+        return;
+      }
       const entry = this.data.entry || {};
-      const text = kind === 'won' ? `已为${entry.profile_name}预约「${entry.course_name}」（${this.data.classTime}），请准时上课。` : message || base.text;
-      this.setData({ phase: kind, deadline: '', verdict: { ...base, text } });
+      const booked = ids || family.bookingIds(entry);
+      const partly = booked.length > 0 && booked.length < family.partySize(entry);
+      const text = family.wonText(entry, booked, entry.course_name, this.data.classTime);
+      this.setData({ phase: kind, deadline: '', verdict: { ...base, title: partly ? '已为部分孩子预约' : base.title, text } });
+    },
+    /**
+     * A won confirm. A family that got fewer seats than children: the entry, read again, says
+     * which children were booked (a child's `booking_id`). @param {number[]} [ids] the confirm's `booking_ids`
+     */
+    won(ids) {
+      const booked = ids || [];
+      if (booked.length === 0 || booked.length >= family.partySize(this.data.entry)) {
+        this.finish('won', '', booked.length ? booked : undefined);
+        return Promise.resolve();
+      }
+      return this.loadEntry()
+        .then((entry) => {
+          if (entry) this.setData({ entry });
+        })
+        .catch(() => {})
+        .then(() => this.finish('won', '', booked));
     },
     /**
      * Sends one answer; taps while it is on its way are ignored. begin/confirm are repeated by
@@ -156,9 +184,12 @@ Component({
             if (data.verdict === 'began') {
               const deadline = later(this.data.deadline, data.grace_until);
               this.setData({ phase: 'confirm', deadline, minutesLeft: this.minutesUntil(deadline) });
+            } else if (data.verdict === 'won') {
+              return this.won(data.booking_ids);
             } else {
               this.finish(data.verdict);
             }
+            return undefined;
           })
           .catch((err) => {
             const verdict = err && err.data && err.data.verdict;

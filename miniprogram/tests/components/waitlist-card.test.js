@@ -68,3 +68,23 @@ test('taps emit open, respond and cancel with the entry id', async () => {
   await tap(waiting, '.btn-cancel');
   expect(cancel.mock.calls[0][0].detail).toEqual({ id: 12 });
 });
+
+describe('issue 18', () => {
+  const fx = require('../fixtures');
+
+  test('a family card names the children and carries its tags', () => {
+    const comp = card(fx.familyWaiting);
+    expect(text(comp, '.child')).toBe('小明、小红（2人）');
+    expect(text(comp, '.tags')).toBe('可部分预约');
+    expect(comp.querySelector('.booked')).toBeFalsy();
+  });
+
+  test('a confirmed auto-accepted family says it was booked, and for whom', () => {
+    const comp = card(fx.familyAutoBooked);
+    expect(text(comp, '.tags')).toBe('自动预约');
+    expect(text(comp, '.booked')).toBe('已为您预约：小明、小红');
+    expect(allText(comp)).not.toContain('候补成功，已为您预约');
+    // a one-child entry that won keeps its words
+    expect(text(card(fx.entry({ ...fx.waitlist[2], booking_ids: [303] })), '.booked')).toBe('已为您预约');
+  });
+});

@@ -36,6 +36,32 @@ function once(first, then) {
 }
 
 /**
+ * Why the service refuses a join body with 400 40000 (issue 18), or null: sibling_ids must be
+ * other children (not profile_id, none twice), at most 5; a makeup (pending_id) is one child's
+ * and is never auto-accepted.
+ */
+function joinRefusal(body) {
+  const siblings = body.sibling_ids;
+  const makeup = body.pending_id !== undefined && body.pending_id !== null;
+  if (makeup && body.auto_accept) return { field: 'auto_accept', message: '补课候补不能自动预约' };
+  if (siblings !== undefined && (!Array.isArray(siblings) || siblings.some((id) => !Number.isInteger(id)))) return { field: 'sibling_ids', message: '孩子参数有误' };
+  const list = siblings || [];
+  if (list.length > 5) return { field: 'sibling_ids', message: '一次最多为6个孩子候补' };
+  if (list.indexOf(body.profile_id) >= 0 || new Set(list).size !== list.length) return { field: 'sibling_ids', message: '一起候补的孩子不能重复' };
+  if (makeup && list.length > 0) return { field: 'sibling_ids', message: '补课候补只能为一个孩子' };
+  return null;
+}
+
+/** A POST /api/v1/waitlist/join route as strict as the service about issue 18's fields; else `answer`. */
+function strictJoin(answer) {
+  return (req) => {
+    const refused = joinRefusal(req.data || {});
+    if (refused) return fail(400, 40000, refused.message, { field: refused.field });
+    return typeof answer === 'function' ? answer(req) : answer;
+  };
+}
+
+/**
  * @param {Record<string, any>} routes "METHOD /path" → response | (req) => response | NETWORK_DOWN
  */
 function createServer(routes = {}) {
@@ -120,4 +146,4 @@ function installWx(opts = {}) {
   return { server, store, wx: mocks };
 }
 
-module.exports = { installWx, createServer, ok, fail, once, deferred, NETWORK_DOWN, TIMEOUT };
+module.exports = { installWx, createServer, ok, fail, once, deferred, strictJoin, joinRefusal, NETWORK_DOWN, TIMEOUT };

@@ -1,4 +1,4 @@
-const { installWx, ok, fail, deferred, NETWORK_DOWN } = require('../helpers/wx-mock');
+const { installWx, ok, fail, deferred, strictJoin, NETWORK_DOWN } = require('../helpers/wx-mock');
 const { mountPage, allText, text, tap, flush } = require('../helpers/mount');
 const fx = require('../fixtures');
 
@@ -38,10 +38,14 @@ test('a full class joins its waitlist with pending_id, asking for the waitlist m
     subscribe: { errMsg: 'ok', 'tpl-spot-available': 'accept', 'tpl-hold-for-you': 'accept', 'tpl-seat-taken': 'accept' },
     routes: routes({
       'POST /api/v1/notifications/grants': ok({ recorded: 3, remaining: {} }),
-      'POST /api/v1/waitlist/join': ok({ waitlist_id: 61, position: 3, waitlist_count: 3, waitlist_capacity: 8, estimated_wait_time: '2-3天' }, 201),
+      // as strict as the service: a makeup's join never carries siblings or auto_accept (400)
+      'POST /api/v1/waitlist/join': strictJoin(ok({ waitlist_id: 61, position: 3, waitlist_count: 3, waitlist_capacity: 8, estimated_wait_time: '2-3天' }, 201)),
     }),
   });
   const page = await mountPage('pages/makeup/select', { pending_id: '21' });
+  // issue 18: no sibling choice and no auto-accept switch when joining as a makeup
+  expect(allText(page)).not.toContain('自动为我预约');
+  expect(allText(page)).not.toContain('同时为其他孩子候补');
   const full = page.querySelectorAll('.candidate')[3];
   page.instance.onSelect({ detail: { session: fx.availableMakeups[3], action: 'waitlist' } });
   expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(fx.clubProfile.subscribe.moments.waitlist_join);

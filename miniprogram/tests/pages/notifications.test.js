@@ -28,11 +28,11 @@ test('newest first with type words, unread marks, relative times; the unread cou
   const page = await mountPage('pages/notifications/index');
   expect(server.callsTo('GET', '/api/v1/notifications')[0].data).toEqual({ page: 1, page_size: 20 });
   const items = page.querySelectorAll('.notice');
-  expect(items).toHaveLength(4);
+  expect(items).toHaveLength(5);
   expect(text(page, '.summary')).toBe('2条未读消息');
   const words = (sel) => page.querySelectorAll(sel).map((e) => e.dom.textContent);
-  expect(words('.type')).toEqual(['名额空出', '补偿即将过期', '名额已被抢占', '候补已截止']);
-  expect(words('.ago')).toEqual(['9分钟前', '3小时前', '3天前', '5天前']);
+  expect(words('.type')).toEqual(['名额空出', '补偿即将过期', '名额已被抢占', '候补已截止', '已自动预约']);
+  expect(words('.ago')).toEqual(['9分钟前', '3小时前', '3天前', '5天前', '5天前']);
   expect(page.querySelectorAll('.dot')).toHaveLength(2);
   expect(wx.setTabBarBadge).toHaveBeenLastCalledWith(expect.objectContaining({ index: 3, text: '2' }));
 });
@@ -168,4 +168,17 @@ test('empty and offline states', async () => {
   expect(wx.removeTabBarBadge).toHaveBeenCalled();
   installWx({ routes: { 'GET /api/v1/notifications': NETWORK_DOWN } });
   expect(allText(await mountPage('pages/notifications/index'))).toContain('网络不给力');
+});
+
+test('issue 18: seat_confirmed shows as 已自动预约 (success colour) and opens the entry’s detail page', async () => {
+  installWx({ routes: routes() });
+  const page = await mountPage('pages/notifications/index');
+  const at = fx.notifications.findIndex((n) => n.type === 'seat_confirmed');
+  const type = page.querySelectorAll('.type')[at];
+  expect(type.dom.textContent).toBe('已自动预约');
+  expect(type.dom.className).toContain('type-success');
+  // no 退出候补 on it: the entry is no longer waiting
+  expect(page.querySelectorAll('.leave')).toHaveLength(2);
+  await tap(page.querySelectorAll('.notice')[at]);
+  expect(wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/waitlist/detail?id=17' }));
 });

@@ -1,4 +1,4 @@
-const { installWx, ok, fail, deferred, NETWORK_DOWN } = require('../helpers/wx-mock');
+const { installWx, ok, fail, deferred, strictJoin, NETWORK_DOWN } = require('../helpers/wx-mock');
 const { mountPage, allText, text, tap, flush } = require('../helpers/mount');
 const fx = require('../fixtures');
 
@@ -223,4 +223,152 @@ test('a refusal without alternatives leaves none on the page', async () => {
   await tap(page, '.main-btn');
   await flush();
   expect(page.querySelector('.alternatives')).toBeFalsy();
+});
+
+describe('issue 18: families and auto-accept on the join', () => {
+  const joinedOne = { waitlist_id: 30, position: 4, waitlist_count: 4, waitlist_capacity: 8, estimated_wait_time: '2-3天',
+    party_size: 1, children: [{ profile_id: 1, profile_name: '小明', booking_id: null }], accept_partial: false, auto_accept: false };
+  const joinRoutes = (answer) => ({
+    ...routes([fx.sessions[0]]),
+    'POST /api/v1/notifications/grants': ok({ recorded: 0 }),
+    'POST /api/v1/waitlist/join': strictJoin(answer),
+  });
+
+  test('the options: other children as chips, the partial switch only for 2+ children, auto-accept always', async () => {
+    installWx({ routes: joinRoutes(ok(fx.familyJoined, 201)) });
+    const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+    expect(page.querySelectorAll('.sibling').map((c) => c.dom.textContent)).toEqual(['小红']);
+    expect(page.querySelector('.partial-row')).toBeFalsy();
+    expect(text(page, '.auto-row')).toContain('有名额时自动为我预约');
+    expect(text(page, '.auto-row')).toContain('名额空出时直接为您预约，无需抢；不需要可随时取消');
+    await tap(page, '.sibling');
+    expect(text(page, '.sibling')).toBe('✓ 小红');
+    expect(text(page, '.family-note')).toBe('小明、小红一起候补，只占1个排队位置（候补人数按2人计）');
+    expect(text(page, '.partial-row')).toContain('名额不足时先为部分孩子预约');
+    expect(text(page, '.partial-row')).toContain('按小明、小红的顺序先约上');
+    expect(text(page, '.main-btn')).toBe('为2个孩子加入候补');
+    await tap(page, '.partial-row');
+    expect(page.data.acceptPartial).toBe(true);
+    // unpicking the sibling hides the switch and forgets it
+    await tap(page, '.sibling');
+    expect(page.querySelector('.partial-row')).toBeFalsy();
+    expect(page.data.acceptPartial).toBe(false);
+  });
+
+  test('a family join sends sibling_ids and accept_partial, and says how many children wait', async () => {
+    const { server } = installWx({ routes: joinRoutes(ok(fx.familyJoined, 201)) });
+    const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+    await tap(page, '.sibling');
+    await tap(page, '.partial-row');
+    await tap(page, '.main-btn');
+    await flush();
+    expect(server.callsTo('POST', '/api/v1/waitlist/join')[0].data).toEqual({
+      profile_id: 1, course_schedule_id: 101, booking_date: '2026-11-23', sibling_ids: [2], accept_partial: true,
+    });
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已为2个孩子候补，您是第3位' }));
+    // the choices are cleared for the next join
+    expect(page.data.siblingIds).toEqual([]);
+    expect(page.data.acceptPartial).toBe(false);
+  });
+
+  test('auto-accept alone adds auto_accept and nothing else', async () => {
+    const { server } = installWx({ routes: joinRoutes(ok({ ...joinedOne, auto_accept: true }, 201)) });
+    const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+    await tap(page, '.auto-row');
+    await tap(page, '.main-btn');
+    await flush();
+    expect(server.callsTo('POST', '/api/v1/waitlist/join')[0].data).toEqual({
+      profile_id: 1, course_schedule_id: 101, booking_date: '2026-11-23', auto_accept: true,
+    });
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '您是第4位候补' }));
+  });
+
+  test('one child, switches off: the request is byte-identical to before families', async () => {
+    const { server } = installWx({ routes: joinRoutes(ok(joinedOne, 201)) });
+    const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+    await tap(page, '.main-btn');
+    await flush();
+    expect(JSON.stringify(server.callsTo('POST', '/api/v1/waitlist/join')[0].data)).toBe('{"profile_id":1,"course_schedule_id":101,"booking_date":"2026-11-23"}');
+  });
+
+  test('a child already waiting or booked for the session is not offered; choosing the sibling as the child drops it', async () => {
+    const kids = [...fx.profiles, { id: 3, name: '小刚', level: 2 }];
+    const taken = fx.session({ mine: [fx.mine({ profile_id: 3, state: 'booked', booking_id: 77 })] });
+    const { server } = installWx({ routes: { ...joinRoutes(ok(joinedOne, 201)), 'GET /api/v1/profiles': ok({ items: kids }), 'GET /api/v1/sessions': ok({ items: [taken] }) } });
+    const page = await mountPage('pages/sessions/detail', query(taken));
+    expect(page.querySelectorAll('.sibling').map((c) => c.dom.textContent)).toEqual(['小红']);
+    await tap(page, '.sibling');
+    page.instance.onProfile({ detail: { id: 2 } });
+    await flush();
+    expect(page.querySelectorAll('.sibling').map((c) => c.dom.textContent)).toEqual(['小明']);
+    await tap(page, '.main-btn');
+    await flush();
+    const body = server.callsTo('POST', '/api/v1/waitlist/join')[0].data;
+    expect(body).toEqual({ profile_id: 2, course_schedule_id: 101, booking_date: '2026-11-23' });
+  });
+
+  test('a queue without room for the whole family says so; the 409 shows the alternatives as before', async () => {
+    const nearlyFull = fx.session({ waitlist_count: 7 });
+    installWx({
+      routes: {
+        ...joinRoutes(fail(409, 40901, '候补队列已满，请选择其他课程', { alternatives: [] })),
+        'GET /api/v1/sessions': ok({ items: [nearlyFull] }),
+      },
+    });
+    const page = await mountPage('pages/sessions/detail', query(nearlyFull));
+    await tap(page, '.sibling');
+    expect(text(page, '.family-note')).toContain('候补队列只剩1个位置，可能无法一起候补');
+    await tap(page, '.main-btn');
+    await flush();
+    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '候补队列已满，请选择其他课程' }));
+  });
+
+  test('a family refused for a full queue joins an alternative queue as the same family; a free seat is booked for the chosen child', async () => {
+    const alternatives = [
+      { course_schedule_id: 104, booking_date: '2026-11-25', course_name: '少儿体操基础班', level: 2, starts_at: '2026-11-25T19:00:00+08:00',
+        coach: '李教练', location: '浦东馆', seats_left: 2, waitlist_count: 0, waitlist_capacity: 8, action: 'book' },
+      { course_schedule_id: 105, booking_date: '2026-11-30', course_name: '少儿体操基础班', level: 2, starts_at: '2026-11-30T19:00:00+08:00',
+        coach: '王教练', location: '徐汇馆', seats_left: 0, waitlist_count: 1, waitlist_capacity: 8, action: 'waitlist' },
+    ];
+    const { server } = installWx({
+      routes: {
+        ...joinRoutes((req) => (req.data.course_schedule_id === 101
+          ? fail(409, 40901, '候补队列已满，请选择其他课程', { alternatives })
+          : ok({ ...fx.familyJoined, position: 2 }, 201))),
+        'POST /api/v1/bookings': ok({ booking_id: 90 }, 201),
+      },
+    });
+    const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+    await tap(page, '.sibling');
+    await tap(page, '.auto-row');
+    await tap(page, '.main-btn');
+    await flush();
+    await tap(page.querySelectorAll('.alternative')[1]);
+    await flush();
+    expect(server.callsTo('POST', '/api/v1/waitlist/join')[1].data).toEqual({
+      profile_id: 1, course_schedule_id: 105, booking_date: '2026-11-30', sibling_ids: [2], auto_accept: true,
+    });
+    expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已为2个孩子候补，您是第2位' }));
+    await tap(page.querySelectorAll('.alternative')[0]);
+    await flush();
+    expect(server.callsTo('POST', '/api/v1/bookings')[0].data).toEqual({ profile_id: 1, course_schedule_id: 104, booking_date: '2026-11-25' });
+  });
+
+  test('取消候补 of a family entry says that both children leave the queue', async () => {
+    const waiting = fx.session({
+      mine: [fx.mine({ state: 'waitlisted', waitlist_id: 16, position: 3 }), fx.mine({ profile_id: 2, state: 'waitlisted', waitlist_id: 16, position: 3 })],
+    });
+    const { server } = installWx({ routes: { ...routes([waiting]), 'DELETE /api/v1/waitlist/16': ok({ waitlist_id: 16, status: 'cancelled' }) } });
+    const page = await mountPage('pages/sessions/detail', query(waiting));
+    expect(page.querySelector('.join-options')).toBeFalsy();
+    await tap(page, '.main-btn');
+    expect(wx.showModal.mock.calls[0][0].content).toBe('确定取消小明、小红（2人）的候补吗？取消后如需候补要重新排队。');
+    expect(server.callsTo('DELETE', '/api/v1/waitlist/16')).toHaveLength(1);
+  });
+
+  test('no join options on a session that cannot be joined', async () => {
+    installWx({ routes: routes([fx.sessions[3]]) });
+    const page = await mountPage('pages/sessions/detail', query(fx.sessions[3]));
+    expect(page.querySelector('.join-options')).toBeFalsy();
+  });
 });

@@ -113,3 +113,15 @@ test('no offer on the list: nothing is polled; leaving the page stops the checks
   expect(again.server.callsTo('GET', '/api/v1/waitlist/my')).toHaveLength(1);
   expect(page).toBeDefined();
 });
+
+test('issue 18: a family entry names its children in the card, the popup and the leave question', async () => {
+  const offered = fx.entry({ ...fx.familyWaiting, status: 'notified', offer: fx.offer });
+  const { server } = installWx({ routes: { ...routes([offered, fx.familyAutoBooked]), 'DELETE /api/v1/waitlist/16': ok({ waitlist_id: 16, status: 'cancelled' }) } });
+  const page = await mountPage('pages/waitlist/index');
+  expect(text(page.querySelector('.popup'), '.body')).toContain('小明、小红（2人）的「少儿体操基础班」');
+  expect(allText(page)).toContain('已为您预约：小明、小红');
+  page.instance.onCancel({ detail: { id: 16 } });
+  await flush();
+  expect(wx.showModal.mock.calls[0][0].content).toBe('确定取消小明、小红（2人）的候补吗？取消后如需候补要重新排队。');
+  expect(server.callsTo('DELETE', '/api/v1/waitlist/16')).toHaveLength(1);
+});

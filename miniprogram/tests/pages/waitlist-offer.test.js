@@ -208,3 +208,46 @@ test('the page a WeChat offer message opens links the one-tap leave page (L1)', 
   await tap(page, '.leave-queue');
   expect(wx.navigateTo).toHaveBeenLastCalledWith(expect.objectContaining({ url: '/pages/waitlist/leave?id=11' }));
 });
+
+describe('issue 18: a family confirms one offer', () => {
+  const offered = fx.entry({ ...fx.familyWaiting, status: 'notified', offer: fx.offer });
+  const confirmRoute = (reply) => (req) => (req.data.action === 'begin'
+    ? ok({ verdict: 'began', grace_until: '2026-11-23T12:47:00+08:00' })
+    : ok(reply));
+
+  test('seats for everyone: both children are named', async () => {
+    installWx({
+      routes: {
+        'GET /api/v1/waitlist/my': ok({ items: [offered] }),
+        'PUT /api/v1/waitlist/16/respond': confirmRoute({ verdict: 'won', booking_id: 501, grace_until: null, booking_ids: [501, 502] }),
+      },
+    });
+    const page = await mountPage('pages/waitlist/offer', { id: '16' });
+    expect(text(page, '.sub')).toBe('小明、小红（2人） · 11月23日 周一 19:00');
+    await tap(page, '.btn-begin');
+    await tap(page, '.btn-confirm');
+    expect(text(page, '.verdict-title')).toBe('预约成功');
+    expect(text(page, '.verdict-text')).toBe('已为小明、小红（2人）预约「少儿体操基础班」（11月23日 周一 19:00），请准时上课。');
+  });
+
+  test('fewer seats than children: the entry, read again, says who was booked', async () => {
+    const after = fx.entry({
+      ...offered, status: 'confirmed', offer: null, position: null, booking_ids: [501],
+      children: [{ ...offered.children[0], booking_id: 501 }, offered.children[1]],
+    });
+    let reads = 0;
+    const { server } = installWx({
+      routes: {
+        'GET /api/v1/waitlist/my': () => ok({ items: [reads++ === 0 ? offered : after] }),
+        'PUT /api/v1/waitlist/16/respond': confirmRoute({ verdict: 'won', booking_id: 501, grace_until: null, booking_ids: [501] }),
+      },
+    });
+    const page = await mountPage('pages/waitlist/offer', { id: '16' });
+    await tap(page, '.btn-begin');
+    await tap(page, '.btn-confirm');
+    await flush();
+    expect(server.callsTo('GET', '/api/v1/waitlist/my').length).toBeGreaterThanOrEqual(2);
+    expect(text(page, '.verdict-title')).toBe('已为部分孩子预约');
+    expect(text(page, '.verdict-text')).toBe('名额只空出1个，已为小明预约「少儿体操基础班」（11月23日 周一 19:00）；小红未能预约。');
+  });
+});

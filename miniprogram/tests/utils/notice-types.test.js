@@ -36,3 +36,13 @@ test('go uses switchTab (without the query) for tab pages and navigateTo otherwi
   expect(split('/pages/a/b?c=1')).toEqual({ path: 'pages/a/b', url: '/pages/a/b?c=1' });
   expect(isTab('pages/sessions/index')).toBe(true);
 });
+
+test('issue 18: seat_confirmed has words and opens the entry, never a way to leave the queue', () => {
+  const { leaveUrl } = require('../../utils/notice-types');
+  const fx = require('../fixtures');
+  const n = fx.notifications.find((x) => x.type === 'seat_confirmed');
+  expect(typeInfo('seat_confirmed')).toEqual({ label: '已自动预约', color: 'success' });
+  expect(targetUrl(n)).toBe('/pages/waitlist/detail?id=17');
+  expect(targetUrl({ type: 'seat_confirmed', data: { waitlist_id: 17 } })).toBe('/pages/waitlist/detail?id=17');
+  expect(leaveUrl(n)).toBe('');
+});
