@@ -22,7 +22,9 @@ use workflows::offer::{
     Action, AutoAccepted, NoOfferReason, OfferOpened, OfferPhase, Release, ReleaseOutcome,
     ReleaseRefusal,
 };
-use workflows::rules::family::{Waiting, auto_accept_picks, broadcast_audience, seats_for};
+use workflows::rules::family::{
+    Waiting, auto_accept_picks, broadcast_audience, no_broadcast_reason, seats_for,
+};
 use workflows::rules::offer::{hold_deadline, no_offer_reason, response_deadline};
 use workflows::rules::time::waitlist_cutoff;
 
@@ -206,6 +208,48 @@ fn seats_booked(accepted: &[AutoAccepted]) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// What a release gives the queue: auto-accept's bookings, then the broadcast's audience for
+/// the seats left (or why there is no broadcast).
+struct Filled {
+    auto_accepted: Vec<AutoAccepted>,
+    wechat: Vec<String>,
+    seats_left: u32,
+    audience: Vec<i64>,
+    reason: Option<NoOfferReason>,
+}
+
+/// O1, AA1, F2: auto-accept first (when the release may offer at all), then every entry the
+/// seats left fit, in queue order.
+async fn fill_from_queue(
+    tx: &mut sqlx::MySqlConnection,
+    notices: &Notices,
+    req: &ReleaseRequest,
+    seats: u32,
+    cutoff_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Filled> {
+    let queue = family::queue(&mut *tx, req.session).await?;
+    let before = no_offer_reason(seats, now, cutoff_at, queue.len());
+    let (auto_accepted, wechat) = match before {
+        None => auto_accept(&mut *tx, notices, req, &queue, seats, now).await?,
+        Some(_) => (Vec::new(), Vec::new()),
+    };
+    let seats_left = seats.saturating_sub(seats_booked(&auto_accepted));
+    let rest: Vec<Waiting> = queue
+        .into_iter()
+        .filter(|w| !auto_accepted.iter().any(|a| a.waitlist_id == w.waitlist_id))
+        .collect();
+    let audience = broadcast_audience(&rest, seats_left);
+    let reason = before.or_else(|| no_broadcast_reason(seats_left, audience.len()));
+    Ok(Filled {
+        auto_accepted,
+        wechat,
+        seats_left,
+        audience,
+        reason,
+    })
+}
+
 /// O1–O3 in one transaction under the session lock: release the seat(s), open the offer,
 /// record round 1 and tell every waiting parent. A retry returns the recorded outcome.
 #[instrument(skip_all, fields(workflow_id = %req.workflow_id, session = %req.session))]
@@ -258,23 +302,13 @@ pub async fn release(db: &Db, notices: &Notices, req: ReleaseRequest) -> Result<
     };
 
     let cutoff_at = waitlist_cutoff(locked.starts_at, req.settings.cutoff_seconds);
-    let queue = family::queue(&mut tx, req.session).await?;
-    let mut reason = no_offer_reason(seats, now, cutoff_at, queue.len());
-    let (auto_accepted, mut wechat) = match reason {
-        None => auto_accept(&mut tx, notices, &req, &queue, seats, now).await?,
-        Some(_) => (Vec::new(), Vec::new()),
-    };
-    let seats_left = seats.saturating_sub(seats_booked(&auto_accepted));
-    let rest: Vec<Waiting> = queue
-        .into_iter()
-        .filter(|w| !auto_accepted.iter().any(|a| a.waitlist_id == w.waitlist_id))
-        .collect();
-    let entries = broadcast_audience(&rest, seats_left);
-    if reason.is_none() && seats_left == 0 {
-        reason = Some(NoOfferReason::AutoAccepted);
-    } else if reason.is_none() && entries.is_empty() {
-        reason = Some(NoOfferReason::QueueEmpty);
-    }
+    let Filled {
+        auto_accepted,
+        mut wechat,
+        seats_left,
+        audience: entries,
+        reason,
+    } = fill_from_queue(&mut tx, notices, &req, seats, cutoff_at, now).await?;
     let offer = reason.is_none().then(|| OfferOpened {
         deadline: response_deadline(now, req.settings.response_window_seconds, cutoff_at),
         cutoff_at,

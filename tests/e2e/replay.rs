@@ -119,3 +119,53 @@ async fn a_fresh_offer_history_and_the_committed_ones_replay_deterministically()
     }
     assert!(committed >= 1, "no committed histories in tests/histories");
 }
+
+/// An offer of three seats under issue 18's rules: auto-accept books one in the release step,
+/// the broadcast tells a family of two and a single child, the single child wins one, the
+/// family's confirm finds too few seats left (taken), and the last seat is passed over by the
+/// hold for the family and ends exhausted.
+async fn record_family_offer(app: &TestApp) -> WorkflowHistory {
+    use crate::offers::{offer_result, respond};
+    use crate::waitlist_family::{full, join_family, raise_capacity};
+    app.set_type_settings(
+        "group",
+        json!({"response_window_seconds": 2, "hold_window_seconds": 2, "grace_seconds": 1}),
+    )
+    .await;
+    let (schedule, date, _) = full(app, 1).await;
+    let session = (schedule, date);
+    join_family(app, "auto", 1, session, json!({"auto_accept": true})).await;
+    let (family, _, _) = join_family(app, "family", 2, session, json!({})).await;
+    let (single, _, _) = join_family(app, "single", 1, session, json!({})).await;
+    raise_capacity(app, session, 4).await;
+    let (status, body) = respond(app, &single, "confirm").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = respond(app, &family, "confirm").await;
+    assert_eq!(status, StatusCode::CONFLICT, "too few seats left: {body}");
+    let (id,): (String,) = sqlx::query_as(
+        "SELECT workflow_id FROM waitlist_flow WHERE course_schedule_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(schedule)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    offer_result(app, &id).await;
+    app.temporal
+        .get_workflow_handle::<WaitlistOfferWorkflow>(id)
+        .fetch_history(WorkflowFetchHistoryOptions::default())
+}
+
+#[tokio::test]
+async fn a_family_and_auto_accept_offer_history_replays() {
+    let app = spawn_app().await;
+    let fresh = record_family_offer(&app).await;
+    let json = fresh.to_json().await.expect("history to JSON");
+    if std::env::var("RECORD_HISTORIES").is_ok() {
+        std::fs::write(histories_dir().join("offer-family-auto-accept.json"), &json)
+            .expect("write history");
+    }
+    replayer()
+        .replay_workflow(WorkflowHistory::from_json(&json).expect("parse"))
+        .await
+        .expect("a live history replays");
+}

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// A session of `capacity` seats filled by holders who can cancel.
-async fn full(app: &TestApp, capacity: u32) -> (i64, NaiveDate, Vec<(Parent, i64)>) {
+pub(crate) async fn full(app: &TestApp, capacity: u32) -> (i64, NaiveDate, Vec<(Parent, i64)>) {
     let (schedule, date) = app
         .session(SessionSpec {
             capacity,
@@ -30,7 +30,7 @@ async fn full(app: &TestApp, capacity: u32) -> (i64, NaiveDate, Vec<(Parent, i64
 }
 
 /// A parent with `children` children joining as one entry, with these extra join fields.
-async fn join_family(
+pub(crate) async fn join_family(
     app: &TestApp,
     code: &str,
     children: usize,
@@ -67,7 +67,7 @@ async fn my_entry(app: &TestApp, w: &Waiter) -> Value {
         .expect("the entry is listed")
 }
 
-async fn raise_capacity(app: &TestApp, session: (i64, NaiveDate), capacity: u32) -> Value {
+pub(crate) async fn raise_capacity(app: &TestApp, session: (i64, NaiveDate), capacity: u32) -> Value {
     let admin = app.admin().await;
     let (status, body) = app
         .put(
@@ -147,7 +147,8 @@ async fn a_family_of_two_is_offered_only_when_two_seats_free_and_its_confirm_boo
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|m| m["profile_id"] == *child && m["state"] == "waitlisted"
+                .any(|m| m["profile_id"] == *child
+                    && m["state"] == "waitlisted"
                     && m["waitlist_id"] == family.entry),
             "{listed}"
         );

@@ -16,7 +16,8 @@ use utoipa::{IntoParams, ToSchema};
 pub struct NotificationItem {
     pub id: i64,
     /// one of design N1: spot_available, seat_taken, hold_for_you, offer_expired,
-    /// waitlist_expired, position_changed, makeup_booked, makeup_cancelled, compensation_expiring
+    /// waitlist_expired, position_changed, makeup_booked, makeup_cancelled, compensation_expiring,
+    /// seat_confirmed (AA1: auto-accept booked a released seat)
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,

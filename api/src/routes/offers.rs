@@ -210,7 +210,7 @@ struct Seen {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationRecord {
     pub id: i64,
-    /// spot_available | seat_taken | hold_for_you | offer_expired | ...
+    /// spot_available | seat_taken | hold_for_you | offer_expired | seat_confirmed | ...
     #[serde(rename = "type")]
     pub kind: String,
     pub round: i32,

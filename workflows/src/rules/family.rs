@@ -6,6 +6,7 @@
 //! queue's capacity counts children. An offer goes to it only when the offer's seats are enough
 //! for all of them, or, if the parent allowed it when joining, for as many as are free (F2).
 
+use crate::offer::NoOfferReason;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -85,6 +86,18 @@ pub fn broadcast_audience(queue: &[Waiting], seats: u32) -> Vec<i64> {
         .filter(|w| seats_for(w.party, seats).is_some())
         .map(|w| w.waitlist_id)
         .collect()
+}
+
+/// O1, AA1, F2: why a release that may offer opens no broadcast after auto-accept: every seat
+/// was auto-accepted, or nobody the seats left fit is waiting.
+pub fn no_broadcast_reason(seats_left: u32, audience: usize) -> Option<NoOfferReason> {
+    if seats_left == 0 {
+        Some(NoOfferReason::AutoAccepted)
+    } else if audience == 0 {
+        Some(NoOfferReason::QueueEmpty)
+    } else {
+        None
+    }
 }
 
 /// Why a family join is refused before the queue is looked at (400 with this message).
@@ -221,6 +234,13 @@ mod tests {
             Err(FamilyRefusal::WithMakeup)
         );
         assert_eq!(family_children(7, &[], true), Ok(vec![7]));
+    }
+
+    #[test]
+    fn after_auto_accept_a_broadcast_needs_seats_left_and_someone_they_fit() {
+        assert_eq!(no_broadcast_reason(0, 3), Some(NoOfferReason::AutoAccepted));
+        assert_eq!(no_broadcast_reason(1, 0), Some(NoOfferReason::QueueEmpty));
+        assert_eq!(no_broadcast_reason(2, 1), None);
     }
 
     #[test]
