@@ -67,7 +67,11 @@ async fn my_entry(app: &TestApp, w: &Waiter) -> Value {
         .expect("the entry is listed")
 }
 
-pub(crate) async fn raise_capacity(app: &TestApp, session: (i64, NaiveDate), capacity: u32) -> Value {
+pub(crate) async fn raise_capacity(
+    app: &TestApp,
+    session: (i64, NaiveDate),
+    capacity: u32,
+) -> Value {
     let admin = app.admin().await;
     let (status, body) = app
         .put(
