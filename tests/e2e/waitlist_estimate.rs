@@ -96,3 +96,46 @@ async fn the_estimate_changes_once_the_course_has_a_real_release_taken_by_its_qu
         my_estimate(&app, &second_next).await.as_str()
     );
 }
+
+#[tokio::test]
+async fn a_family_first_in_line_is_estimated_like_a_place_that_needs_a_seat_per_child() {
+    let app = spawn_app().await;
+    let (schedule, this_week) = app
+        .session(SessionSpec {
+            capacity: 1,
+            ..Default::default()
+        })
+        .await;
+    let next_week = this_week + chrono::Duration::days(7);
+    let holder = booked_holder(&app, "holder-now", schedule, this_week).await;
+    booked_holder(&app, "holder-next", schedule, next_week).await;
+    let (first_now, _) = waiter(&app, "first-now", schedule, this_week).await;
+    assert_eq!(cancel(&app, &holder).await.0, StatusCode::OK);
+    assert_eq!(respond(&app, &first_now, "confirm").await.0, StatusCode::OK);
+
+    // Next week: a family of two first in line waits for two seats, as the second single
+    // child in line would; a single child first in line needs one.
+    let (family, _, joined) = crate::waitlist_family::join_family(
+        &app,
+        "family",
+        2,
+        (schedule, next_week),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(joined["data"]["position"], 1);
+    let (second, _) = waiter(&app, "second", schedule, next_week).await;
+    assert_eq!(
+        my_estimate(&app, &family).await,
+        "根据以往记录，截止前有名额的可能约9%，名额多在开课前2天左右空出"
+    );
+    assert_eq!(
+        joined["data"]["estimated_wait_time"],
+        my_estimate(&app, &family).await.as_str()
+    );
+    // the single child behind the family waits for a seat per child ahead, and its own
+    assert_eq!(
+        my_estimate(&app, &second).await,
+        "根据以往记录，截止前有名额的可能约9%，名额多在开课前2天左右空出"
+    );
+}

@@ -3,7 +3,7 @@
 //! are enough for all of them (or, if allowed, for as many as are free), a family's confirm
 //! books all its seats at once, and auto-accept books a released seat before anyone is told.
 
-use crate::helpers::{Parent, SessionSpec, TestApp, Waiter, spawn_app};
+use crate::helpers::{Parent, TestApp, Waiter, spawn_app};
 use crate::offers::{booked, cancel, eventually, notification_types, respond, windows};
 use chrono::NaiveDate;
 use reqwest::StatusCode;
@@ -12,21 +12,7 @@ use std::time::Duration;
 
 /// A session of `capacity` seats filled by holders who can cancel.
 pub(crate) async fn full(app: &TestApp, capacity: u32) -> (i64, NaiveDate, Vec<(Parent, i64)>) {
-    let (schedule, date) = app
-        .session(SessionSpec {
-            capacity,
-            ..Default::default()
-        })
-        .await;
-    let mut holders = Vec::new();
-    for i in 0..capacity {
-        let p = app.parent(&format!("holder-{i}")).await;
-        let child = app.child(&p, "占位", 2).await;
-        let (status, body) = app.book(&p, child, schedule, date).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        holders.push((p, body["data"]["booking_id"].as_i64().unwrap()));
-    }
-    (schedule, date, holders)
+    app.full_session(capacity).await
 }
 
 /// A parent with `children` children joining as one entry, with these extra join fields.

@@ -25,7 +25,7 @@ use workflows::rules::alternatives::{
     acceptable_alternative, nearness, wants_alternatives,
 };
 use workflows::rules::estimate::{ReleaseHistory, WaitEstimate, estimate_wait, whole_days_until};
-use workflows::rules::family::family_children;
+use workflows::rules::family::{family_children, seats_to_wait_for};
 use workflows::rules::makeup::eligible;
 use workflows::rules::time::waitlist_cutoff;
 use workflows::rules::waitlist::{JoinRefusal, QueueSnapshot, check_join, position_message};
@@ -147,14 +147,20 @@ pub(crate) async fn release_history(
     Ok(db::estimates::release_history(&state.pool, course_id, since).await?)
 }
 
-/// E1 for one place in a queue, now.
+/// E1 for one place in a queue, now; a family waits for a seat per child (F1).
 pub(crate) fn wait_estimate(
     history: &ReleaseHistory,
     position: i64,
+    children: i32,
     starts_at: DateTime<Utc>,
 ) -> WaitEstimate {
     let position = u32::try_from(position).unwrap_or(u32::MAX);
-    estimate_wait(history, position, whole_days_until(starts_at, Utc::now()))
+    let children = u32::try_from(children).unwrap_or(1);
+    estimate_wait(
+        history,
+        seats_to_wait_for(position, children),
+        whole_days_until(starts_at, Utc::now()),
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -470,7 +476,13 @@ async fn enqueue(
         position,
         waitlist_count: snapshot.waiting_children + snapshot.children,
         waitlist_capacity: settings.waitlist_capacity,
-        estimated_wait_time: wait_estimate(&history, position.into(), s.starts_at).text(),
+        estimated_wait_time: wait_estimate(
+            &history,
+            position.into(),
+            i32::try_from(snapshot.children).unwrap_or(1),
+            s.starts_at,
+        )
+        .text(),
         party_size: snapshot.children,
         children: children_of(&joined, &members),
         accept_partial: joined.accept_partial,
@@ -576,7 +588,7 @@ fn entry_view(
     let children = children_of(&e, members);
     let estimated = e
         .position
-        .map(|p| wait_estimate(history, p, e.starts_at).text());
+        .map(|p| wait_estimate(history, p, e.party_size, e.starts_at).text());
     Entry {
         waitlist_id: e.id,
         profile_id: e.profile_id,

@@ -415,13 +415,9 @@ impl TestApp {
         .await
     }
 
-    /// A session of `capacity` seats (3 days ahead) filled by `holders` (parent, booking id;
-    /// they can cancel) and `waiting` parents in its queue, in order.
-    pub async fn full_with_queue(
-        &self,
-        capacity: u32,
-        waiting: usize,
-    ) -> (i64, NaiveDate, Vec<(Parent, i64)>, Vec<Waiter>) {
+    /// A session of `capacity` seats (3 days ahead) filled by holders (parent, booking id;
+    /// they can cancel).
+    pub async fn full_session(&self, capacity: u32) -> (i64, NaiveDate, Vec<(Parent, i64)>) {
         let (schedule, date) = self
             .session(SessionSpec {
                 capacity,
@@ -436,6 +432,16 @@ impl TestApp {
             assert_eq!(status, StatusCode::CREATED, "{body}");
             holders.push((p, body["data"]["booking_id"].as_i64().unwrap()));
         }
+        (schedule, date, holders)
+    }
+
+    /// [`Self::full_session`] with `waiting` parents in its queue, in order.
+    pub async fn full_with_queue(
+        &self,
+        capacity: u32,
+        waiting: usize,
+    ) -> (i64, NaiveDate, Vec<(Parent, i64)>, Vec<Waiter>) {
+        let (schedule, date, holders) = self.full_session(capacity).await;
         let mut waiters = Vec::new();
         for i in 0..waiting {
             let p = self.parent(&format!("waiter-{i}")).await;

@@ -134,6 +134,12 @@ pub fn family_children(
     Ok(children)
 }
 
+/// E1, F1: the seats an entry at `position` waits for, as the estimate counts them: one for
+/// each entry ahead, then one per child of its own (a family needs a seat for each).
+pub fn seats_to_wait_for(position: u32, children: u32) -> u32 {
+    position.max(1).saturating_add(children.max(1) - 1)
+}
+
 /// F1: a queue holding `waiting_children` children has room for `children` more.
 pub fn queue_has_room(waiting_children: u32, children: u32, capacity: u32) -> bool {
     waiting_children.saturating_add(children.max(1)) <= capacity
@@ -241,6 +247,14 @@ mod tests {
         assert_eq!(no_broadcast_reason(0, 3), Some(NoOfferReason::AutoAccepted));
         assert_eq!(no_broadcast_reason(1, 0), Some(NoOfferReason::QueueEmpty));
         assert_eq!(no_broadcast_reason(2, 1), None);
+    }
+
+    #[test]
+    fn a_family_waits_for_a_seat_per_child_in_the_estimate() {
+        assert_eq!(seats_to_wait_for(1, 1), 1);
+        assert_eq!(seats_to_wait_for(3, 1), 3);
+        assert_eq!(seats_to_wait_for(1, 2), 2);
+        assert_eq!(seats_to_wait_for(2, 3), 4);
     }
 
     #[test]

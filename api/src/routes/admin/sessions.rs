@@ -125,7 +125,9 @@ pub async fn show(
         .await?
         .into_iter()
         .map(|e| {
-            let estimate = e.position.map(|p| wait_estimate(&history, p, e.starts_at));
+            let estimate = e
+                .position
+                .map(|p| wait_estimate(&history, p, e.party_size, e.starts_at));
             QueueEntry {
                 waitlist_id: e.id,
                 profile_id: e.profile_id,
