@@ -36,6 +36,7 @@ const templates = {
   makeup_booked: 'tpl-makeup-booked',
   makeup_cancelled: 'tpl-makeup-cancelled',
   compensation_expiring: 'tpl-credit-expiring',
+  seat_confirmed: 'tpl-seat-confirmed',
 };
 
 const clubProfile = {
@@ -48,6 +49,7 @@ const clubProfile = {
     moments: {
       waitlist_join: [templates.spot_available, templates.hold_for_you, templates.seat_taken],
       makeup_book: [templates.makeup_cancelled, templates.compensation_expiring, templates.makeup_booked],
+      waitlist_auto_join: [templates.seat_confirmed, templates.spot_available, templates.hold_for_you],
     },
   },
 };

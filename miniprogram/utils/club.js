@@ -57,7 +57,7 @@ function rulesFor(club, courseType) {
 /**
  * Template ids to request at a moment (`waitlist_join`, `makeup_book`), at most three
  * (WeChat's limit per request). Synchronous: it is read inside a tap handler.
- * @param {'waitlist_join' | 'makeup_book'} moment
+ * @param {'waitlist_join' | 'waitlist_auto_join' | 'makeup_book'} moment
  * @returns {string[]}
  */
 function momentTemplateIds(moment) {

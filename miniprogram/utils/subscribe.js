@@ -48,17 +48,28 @@ function requestTemplates(tmplIds) {
 }
 
 /**
- * The templates of one moment: `waitlist_join` (seat open, seat held, seat taken) or
+ * The templates of one moment: `waitlist_join` (seat open, seat held, seat taken),
+ * `waitlist_auto_join` (booked for you, seat open, seat held: a join with auto-accept) or
  * `makeup_book` (makeup cancelled, credit expiring, makeup booked).
- * @param {'waitlist_join' | 'makeup_book'} moment
+ * @param {'waitlist_join' | 'waitlist_auto_join' | 'makeup_book'} moment
  */
 function requestGrants(moment) {
   return requestTemplates(club.momentTemplateIds(moment));
 }
 
+/**
+ * The join tap's templates; with auto-accept the parent must hear of the booking made for them
+ * (`seat_confirmed`), so that moment is asked for instead (the join moment if the service has
+ * none). @param {boolean} [autoAccept]
+ */
+function requestWaitlistGrants(autoAccept) {
+  const auto = autoAccept ? club.momentTemplateIds('waitlist_auto_join') : [];
+  return auto.length ? requestTemplates(auto) : requestGrants('waitlist_join');
+}
+
 module.exports = {
   requestGrants,
   requestTemplates,
-  requestWaitlistGrants: () => requestGrants('waitlist_join'),
+  requestWaitlistGrants,
   requestMakeupGrants: () => requestGrants('makeup_book'),
 };

@@ -72,6 +72,9 @@ pub struct Moments {
     pub waitlist_join: Vec<String>,
     /// the tap that books a makeup: makeup cancelled, credit expiring, makeup booked
     pub makeup_book: Vec<String>,
+    /// the tap that joins a waitlist with auto-accept (AA1): booked for you, seat open, held
+    /// for you (an auto-accepted parent must hear of the booking)
+    pub waitlist_auto_join: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,6 +111,14 @@ pub fn subscribe(templates: &BTreeMap<NoticeType, String>) -> Subscribe {
             .map(|(t, id)| (t.code().to_string(), id.clone()))
             .collect(),
         moments: Moments {
+            waitlist_auto_join: moment(
+                templates,
+                &[
+                    NoticeType::SeatConfirmed,
+                    NoticeType::SpotAvailable,
+                    NoticeType::HoldForYou,
+                ],
+            ),
             waitlist_join: moment(
                 templates,
                 &[
@@ -164,10 +175,12 @@ mod tests {
             (NoticeType::SeatTaken, "t-taken".to_string()),
             (NoticeType::HoldForYou, "t-spot".to_string()),
             (NoticeType::MakeupBooked, "t-mk".to_string()),
+            (NoticeType::SeatConfirmed, "t-auto".to_string()),
         ]);
         let s = subscribe(&templates);
         assert_eq!(s.moments.waitlist_join, vec!["t-spot", "t-taken"]);
         assert_eq!(s.moments.makeup_book, vec!["t-mk"]);
+        assert_eq!(s.moments.waitlist_auto_join, vec!["t-auto", "t-spot"]);
         assert!(subscribe(&BTreeMap::new()).moments.waitlist_join.is_empty());
     }
 }

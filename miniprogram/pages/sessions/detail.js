@@ -192,7 +192,7 @@ Component({
     },
     join() {
       // Ask for the subscribe messages first: WeChat allows it only inside the tap.
-      const grants = requestWaitlistGrants();
+      const grants = requestWaitlistGrants(this.data.autoAccept);
       return this.run(() =>
         grants
           .then(() => api.joinWaitlist(this.joinBody()))
@@ -223,7 +223,7 @@ Component({
       const { siblingIds, acceptPartial, autoAccept } = this.data;
       const joinBody = { ...body, ...family.joinExtras({ siblingIds, acceptPartial, autoAccept }) };
       // subscribe messages can only be asked for inside the tap
-      const act = a.action === 'book' ? api.book(body) : requestWaitlistGrants().then(() => api.joinWaitlist(joinBody));
+      const act = a.action === 'book' ? api.book(body) : requestWaitlistGrants(autoAccept).then(() => api.joinWaitlist(joinBody));
       this.setData({ busy: true });
       return act
         .then((data) => {

@@ -10,6 +10,8 @@ const { requestTemplates } = require('../../utils/subscribe');
 const GROUPS = [
   { moment: 'waitlist_join', title: '候补提醒', types: ['spot_available', 'hold_for_you', 'seat_taken'], button: '开启候补提醒' },
   { moment: 'makeup_book', title: '补课提醒', types: ['makeup_booked', 'makeup_cancelled', 'compensation_expiring'], button: '开启补课提醒' },
+  // AA1: a parent who lets the club book for them hears of the booking here
+  { moment: 'waitlist_auto_join', title: '自动预约提醒', types: ['seat_confirmed'], button: '开启自动预约提醒' },
 ];
 const WORDS = {
   accept: { text: '总是接收', tone: 'on' },

@@ -15,10 +15,10 @@ test('which messages are on, from wx.getSetting({withSubscriptions: true}).itemS
   });
   const page = await mountPage('pages/settings/notifications');
   expect(wx.getSetting).toHaveBeenCalledWith(expect.objectContaining({ withSubscriptions: true }));
-  expect(page.querySelectorAll('.section-title').map((s) => s.dom.textContent)).toEqual(['候补提醒', '补课提醒']);
-  // spot, hold, taken | booked, cancelled, expiring
-  expect(states(page)).toEqual(['总是接收', '每次询问', '已关闭', '已被微信关闭', '每次询问', '每次询问']);
-  expect(page.querySelectorAll('.btn-ask')).toHaveLength(2);
+  expect(page.querySelectorAll('.section-title').map((s) => s.dom.textContent)).toEqual(['候补提醒', '补课提醒', '自动预约提醒']);
+  // spot, hold, taken | booked, cancelled, expiring | booked for you (auto-accept)
+  expect(states(page)).toEqual(['总是接收', '每次询问', '已关闭', '已被微信关闭', '每次询问', '每次询问', '每次询问']);
+  expect(page.querySelectorAll('.btn-ask')).toHaveLength(3);
 });
 
 test('asking again requests that group’s templates in the tap and reports the answers', async () => {

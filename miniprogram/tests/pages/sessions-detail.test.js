@@ -283,6 +283,16 @@ describe('issue 18: families and auto-accept on the join', () => {
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '您是第4位候补' }));
   });
 
+  test('an auto-accept join asks for the booked-for-you message in the tap (a parent must hear of it)', async () => {
+    installWx({ routes: joinRoutes(ok({ ...joinedOne, auto_accept: true }, 201)) });
+    const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
+    await tap(page, '.auto-row');
+    page.instance.onAction();
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(fx.clubProfile.subscribe.moments.waitlist_auto_join);
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds[0]).toBe(fx.clubProfile.subscribe.templates.seat_confirmed);
+    await flush();
+  });
+
   test('one child, switches off: the request is byte-identical to before families', async () => {
     const { server } = installWx({ routes: joinRoutes(ok(joinedOne, 201)) });
     const page = await mountPage('pages/sessions/detail', query(fx.sessions[0]));
