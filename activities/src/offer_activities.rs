@@ -183,7 +183,7 @@ async fn auto_accept(
         )
         .await?;
         let Some(booking_ids) = booked else { continue };
-        offers::confirm_entry(&mut *tx, pick.waitlist_id, booking_ids[0], now).await?;
+        offers::settle_won_entry(&mut *tx, &entry, pick.waitlist_id, &booking_ids, now).await?;
         accepted.push(AutoAccepted {
             waitlist_id: pick.waitlist_id,
             booking_ids,
@@ -376,7 +376,7 @@ pub async fn release(db: &Db, notices: &Notices, req: ReleaseRequest) -> Result<
 }
 
 fn claim_key(req: &ClaimRequest) -> String {
-    format!("claim/{}/{}", req.workflow_id, req.waitlist_id)
+    offers::claim_key(&req.workflow_id, req.waitlist_id)
 }
 
 /// O4: the seat claim. One transaction re-checks the offer's seats and the session's
@@ -458,7 +458,7 @@ pub async fn claim(db: &Db, notices: &Notices, req: ClaimRequest) -> Result<Clai
         return Ok(ClaimOutcome::NotActive);
     };
     let booking_id = booking_ids[0];
-    offers::confirm_entry(&mut tx, req.waitlist_id, booking_id, now).await?;
+    offers::settle_won_entry(&mut tx, &entry, req.waitlist_id, &booking_ids, now).await?;
     let seats_left = offers::seat_won(&mut tx, &req.workflow_id, req.waitlist_id, wanted).await?;
     offers::end_hold(
         &mut tx,
@@ -515,7 +515,8 @@ pub async fn hold_next(db: &Db, notices: &Notices, req: HoldRequest) -> Result<O
     let free = flow
         .seats_open
         .saturating_sub(offers::held_by_holds(&mut tx, &req.workflow_id, &req.holders).await?);
-    let next = offers::next_to_hold(&mut tx, req.session, &req.exclude, free).await?;
+    let next =
+        offers::next_to_hold(&mut tx, &req.workflow_id, req.session, &req.exclude, free).await?;
     let Some((waitlist_id, seats)) = next else {
         return Ok(None);
     };

@@ -80,7 +80,7 @@ function wonText(entry, ids, course, when) {
   if (kids.length <= 1 || count >= kids.length) return `已为${childrenText(entry)}预约「${course}」（${when}），请准时上课。`;
   const booked = bookedChildren(entry, count);
   const rest = kids.filter((c) => booked.indexOf(c) < 0);
-  return `名额只空出${count}个，已为${names(booked)}预约「${course}」（${when}）；${names(rest)}未能预约。`;
+  return `名额只空出${count}个，已为${names(booked)}预约「${course}」（${when}）；${names(rest)}继续候补，保留原来的排位。`;
 }
 
 /** The question before leaving the queue; a family leaves it together. @param {any} entry */

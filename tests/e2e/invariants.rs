@@ -285,7 +285,7 @@ async fn violations(app: &TestApp, quiet: bool) -> Vec<String> {
             "SELECT CONCAT(c.profile_id, '/', w.course_schedule_id, '/', w.booking_date)
                FROM (SELECT w.id, w.profile_id FROM waitlist w
                       WHERE NOT EXISTS (SELECT 1 FROM waitlist_member m WHERE m.waitlist_id = w.id)
-                     UNION ALL SELECT waitlist_id, profile_id FROM waitlist_member) c
+                     UNION ALL SELECT waitlist_id, profile_id FROM waitlist_member WHERE booking_id IS NULL) c
                JOIN waitlist w ON w.id = c.id
               WHERE w.status IN ('waiting', 'notified')
               GROUP BY c.profile_id, w.course_schedule_id, w.booking_date HAVING COUNT(*) > 1",
@@ -293,9 +293,17 @@ async fn violations(app: &TestApp, quiet: bool) -> Vec<String> {
         .await,
     );
     check(
-        "a family entry that booked more children than it has",
+        "an active family entry whose size is not its children without a seat",
         q("SELECT CONCAT(w.id) FROM waitlist w
-            WHERE (SELECT COUNT(*) FROM waitlist_member m WHERE m.waitlist_id = w.id AND m.booking_id IS NOT NULL) > w.party_size")
+            WHERE w.status IN ('waiting', 'notified') AND EXISTS (SELECT 1 FROM waitlist_member m WHERE m.waitlist_id = w.id)
+              AND (SELECT COUNT(*) FROM waitlist_member m WHERE m.waitlist_id = w.id AND m.booking_id IS NULL) <> w.party_size")
+        .await,
+    );
+    check(
+        "a family child booked by its entry whose booking is of another session",
+        q("SELECT CONCAT(m.waitlist_id, '/', m.profile_id) FROM waitlist_member m
+            JOIN waitlist w ON w.id = m.waitlist_id JOIN booking b ON b.id = m.booking_id
+            WHERE b.profile_id <> m.profile_id OR b.course_schedule_id <> w.course_schedule_id OR b.booking_date <> w.booking_date")
         .await,
     );
     check(

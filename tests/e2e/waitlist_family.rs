@@ -223,6 +223,26 @@ async fn a_family_that_allows_partial_is_offered_one_seat_and_books_its_first_ch
         "{entry}"
     );
     assert_eq!(booked(&app, schedule, date).await, 1, "never over capacity");
+
+    // F4: the second child keeps the family's place in the queue, and the next seat is theirs.
+    assert!(
+        entry["position"] == 1 && entry["party_size"] == 1,
+        "{entry}"
+    );
+    let (late, _, _) = join_family(&app, "late", 1, session, json!({})).await;
+    assert_eq!(my_entry(&app, &late).await["position"], 2);
+    raise_capacity(&app, session, 2).await;
+    let (status, body) = respond(&app, &family, "confirm").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["data"]["booking_ids"].as_array().unwrap().len(),
+        2,
+        "{body}"
+    );
+    assert_eq!(booked_children(&app, session, &children).await, 2);
+    let entry = my_entry(&app, &family).await;
+    assert_eq!(entry["status"], "confirmed", "{entry}");
+    assert_eq!(entry["booking_ids"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -35,22 +35,27 @@ pub async fn queue(conn: &mut MySqlConnection, key: SessionKey) -> Result<Vec<Wa
         .collect()
 }
 
-/// The children of an entry in the order the parent gave them: its own child first (an entry
-/// without member rows is that child alone).
+/// The children of an entry still waiting, in the order the parent gave them: its own child
+/// first (an entry without member rows is that child alone); a child a partial booking already
+/// seated is not waiting any more (F4).
 pub async fn children(
     conn: &mut MySqlConnection,
     waitlist_id: i64,
     child: i64,
 ) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT profile_id FROM waitlist_member WHERE waitlist_id = ? ORDER BY seq")
-            .bind(waitlist_id)
-            .fetch_all(conn)
-            .await?;
+    let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT profile_id, booking_id FROM waitlist_member WHERE waitlist_id = ? ORDER BY seq",
+    )
+    .bind(waitlist_id)
+    .fetch_all(conn)
+    .await?;
     Ok(if rows.is_empty() {
         vec![child]
     } else {
-        rows.into_iter().map(|r| r.0).collect()
+        rows.into_iter()
+            .filter(|(_, booked)| booked.is_none())
+            .map(|(id, _)| id)
+            .collect()
     })
 }
 
@@ -92,11 +97,15 @@ pub async fn book_children(
     Ok(Some(bookings))
 }
 
-/// The names of an entry's children in the parent's order, joined for a message (`小明、小红`).
+/// The names of the children an entry booked (all its children before it booked any), in the
+/// parent's order, joined for a message (`小明、小红`).
 pub async fn child_names(conn: &mut MySqlConnection, waitlist_id: i64) -> Result<String> {
     let mut rows: Vec<(String,)> = sqlx::query_as(
         "SELECT p.name FROM waitlist_member m JOIN profile p ON p.id = m.profile_id
-          WHERE m.waitlist_id = ? ORDER BY m.seq",
+          WHERE m.waitlist_id = ?
+            AND (m.booking_id IS NOT NULL
+                 OR NOT EXISTS (SELECT 1 FROM waitlist_member b WHERE b.waitlist_id = m.waitlist_id AND b.booking_id IS NOT NULL))
+          ORDER BY m.seq",
     )
     .bind(waitlist_id)
     .fetch_all(&mut *conn)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
 use workflows::SessionKey;
 use workflows::offer::{OfferPhase, ReleaseOutcome};
-use workflows::rules::family::{Party, seats_for};
+use workflows::rules::family::{AfterBooking, Party, after_booking, seats_for};
 use workflows::status::{BookingStatus, EntryStatus};
 
 /// The recorded outcome of an earlier attempt of this release, if any.
@@ -133,22 +133,33 @@ pub async fn insert_flow(conn: &mut MySqlConnection, f: &NewFlow<'_>) -> Result<
     Ok(())
 }
 
+/// The key a claim of `waitlist_id` on this offer records its outcome under (one claim per
+/// entry and offer).
+pub fn claim_key(workflow_id: &str, waitlist_id: i64) -> String {
+    format!("claim/{workflow_id}/{waitlist_id}")
+}
+
 /// O5, F2: the first active entry in queue order that is neither excluded nor held by any
-/// offer and that `free` seats fit, with the seats its hold takes.
+/// offer, nor already won seats of this offer (a partly booked family waits for the next one,
+/// F4), and that `free` seats fit, with the seats its hold takes.
 pub async fn next_to_hold(
     conn: &mut MySqlConnection,
+    workflow_id: &str,
     key: SessionKey,
     exclude: &[i64],
     free: u32,
 ) -> Result<Option<(i64, u32)>> {
+    // `CONCAT('claim/', ?, '/', w.id)` is `claim_key` in SQL.
     let rows: Vec<(i64, i32, bool)> = sqlx::query_as(
         "SELECT w.id, w.party_size, w.accept_partial FROM waitlist w
           WHERE w.course_schedule_id = ? AND w.booking_date = ? AND w.status IN ('waiting', 'notified')
             AND NOT EXISTS (SELECT 1 FROM offer_hold h WHERE h.waitlist_id = w.id AND h.ended_at IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM activity_outcome o WHERE o.idempotency_key = CONCAT('claim/', ?, '/', w.id))
           ORDER BY w.id",
     )
     .bind(key.course_schedule_id)
     .bind(key.booking_date)
+    .bind(workflow_id)
     .fetch_all(conn)
     .await?;
     for (id, size, accept_partial) in rows {
@@ -333,6 +344,36 @@ pub async fn lock_entry(conn: &mut MySqlConnection, id: i64) -> Result<Option<En
     .bind(id)
     .fetch_optional(conn)
     .await?)
+}
+
+/// F4: a family booked for some of its children: the others keep waiting in its place.
+pub async fn partly_won(
+    conn: &mut MySqlConnection,
+    waitlist_id: i64,
+    children_left: u32,
+) -> Result<()> {
+    sqlx::query("UPDATE waitlist SET party_size = ? WHERE id = ?")
+        .bind(children_left)
+        .bind(waitlist_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// O4, F4: what a won claim does to the entry: confirmed once every child has a seat, else
+/// still waiting for the rest.
+pub async fn settle_won_entry(
+    conn: &mut MySqlConnection,
+    entry: &EntryState,
+    waitlist_id: i64,
+    booking_ids: &[i64],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let booked = u32::try_from(booking_ids.len()).unwrap_or(u32::MAX);
+    match after_booking(entry.party(), booked) {
+        AfterBooking::Confirmed => confirm_entry(conn, waitlist_id, booking_ids[0], at).await,
+        AfterBooking::StillWaiting { children } => partly_won(conn, waitlist_id, children).await,
+    }
 }
 
 /// O4: the entry got its seat.

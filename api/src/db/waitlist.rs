@@ -47,7 +47,8 @@ pub async fn profile_is_waiting(
         "SELECT w.id FROM waitlist w
           WHERE w.course_schedule_id = ? AND w.booking_date = ? AND w.status IN {ACTIVE}
             AND (w.profile_id = ?
-                 OR EXISTS (SELECT 1 FROM waitlist_member m WHERE m.waitlist_id = w.id AND m.profile_id = ?))
+                 OR EXISTS (SELECT 1 FROM waitlist_member m WHERE m.waitlist_id = w.id AND m.profile_id = ?
+                                                              AND m.booking_id IS NULL))
           LIMIT 1"
     ))
     .bind(key.course_schedule_id)

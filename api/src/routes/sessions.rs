@@ -158,17 +158,13 @@ pub async fn session_items(
         .collect();
     let active =
         db::waitlist::parent_active_in_range(&state.pool, parent.user_id, from, to).await?;
-    let family: Vec<i64> = active
-        .iter()
-        .filter(|e| e.party_size > 1)
-        .map(|e| e.id)
-        .collect();
+    let family: Vec<i64> = active.iter().map(|e| e.id).collect();
     let members = db::waitlist::members(&state.pool, &family).await?;
     for e in active {
         // F1: every child of a family entry waits with it (one `Mine` per child, same entry).
         let mut children: Vec<i64> = members
             .iter()
-            .filter(|m| m.waitlist_id == e.id)
+            .filter(|m| m.waitlist_id == e.id && m.booking_id.is_none())
             .map(|m| m.profile_id)
             .collect();
         if children.is_empty() {

@@ -639,11 +639,7 @@ pub async fn mine(
         }
     }
     let none = ReleaseHistory::default();
-    let ids: Vec<i64> = rows
-        .iter()
-        .filter(|e| e.party_size > 1)
-        .map(|e| e.id)
-        .collect();
+    let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
     let members = db::waitlist::members(&state.pool, &ids).await?;
     Ok(Reply::ok(Items {
         items: rows

@@ -19,13 +19,14 @@ function progress(entry) {
 }
 
 /**
- * What a confirmed entry booked, and which of its bookings can still be cancelled here
+ * What an entry booked (confirmed, or a family booked in part, F4), and which of its bookings can still be cancelled here
  * (only an auto-accepted entry offers 取消预约; GET /api/v1/bookings says what is still booked).
  * @param {any} entry @param {any[] | null} bookings null when they could not be loaded
  */
 function bookedView(entry, bookings) {
   const ids = family.bookingIds(entry);
-  if (entry.status !== 'confirmed' || ids.length === 0) return { booked: null, cancelIds: [] };
+  // a family booked in part is still waiting for the rest (F4): its bookings show all the same
+  if (ids.length === 0) return { booked: null, cancelIds: [] };
   const kids = family.childrenOf(entry);
   const done = family.bookedChildren(entry, ids.length);
   const missed = kids.filter((c) => done.indexOf(c) < 0);
@@ -37,7 +38,7 @@ function bookedView(entry, bookings) {
   return {
     booked: {
       kids: `${family.names(done)}${done.length > 1 ? `（${done.length}人）` : ''}`,
-      missed: missed.length > 0 ? `${family.names(missed)}未能预约（空出的名额不够）` : '',
+      missed: missed.length > 0 ? `${family.names(missed)}继续候补，保留原来的排位` : '',
       gone,
       blocked,
     },
@@ -105,7 +106,7 @@ Component({
     },
     /** The parent's bookings, only needed to offer 取消预约 (null when they could not be loaded). @param {any} entry */
     loadBookings(entry) {
-      if (entry.status !== 'confirmed' || family.bookingIds(entry).length === 0) return Promise.resolve(null);
+      if (family.bookingIds(entry).length === 0) return Promise.resolve(null);
       return api
         .myBookings()
         .then((data) => (data && data.items) || [])

@@ -191,11 +191,13 @@ describe('issue 18: a family entry and cancelling what auto-accept booked', () =
   });
 
   test('a family booked in part names who got a seat', async () => {
-    const partly = fx.entry({ ...fx.familyAutoBooked, children: [fx.familyAutoBooked.children[0], { ...fx.familyAutoBooked.children[1], booking_id: null }], booking_ids: [320] });
+    // F4: booked in part, the entry still waits (in its place) for the other child
+    const partly = fx.entry({ ...fx.familyAutoBooked, status: 'waiting', position: 1, party_size: 1,
+      children: [fx.familyAutoBooked.children[0], { ...fx.familyAutoBooked.children[1], booking_id: null }], booking_ids: [320] });
     installWx({ routes: familyRoutes({ 'GET /api/v1/waitlist/my': ok({ items: [partly] }) }) });
     const page = await mountPage('pages/waitlist/detail', { id: '17' });
     expect(text(page, '.booked-kids')).toBe('小明');
-    expect(text(page, '.booked-missed')).toBe('小红未能预约（空出的名额不够）');
+    expect(text(page, '.booked-missed')).toBe('小红继续候补，保留原来的排位');
     await tap(page, '.btn-cancel-booking');
     expect(wx.showModal.mock.calls[0][0].content).toContain('确定取消小明的预约吗');
   });

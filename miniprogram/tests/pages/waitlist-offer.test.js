@@ -248,6 +248,6 @@ describe('issue 18: a family confirms one offer', () => {
     await flush();
     expect(server.callsTo('GET', '/api/v1/waitlist/my').length).toBeGreaterThanOrEqual(2);
     expect(text(page, '.verdict-title')).toBe('已为部分孩子预约');
-    expect(text(page, '.verdict-text')).toBe('名额只空出1个，已为小明预约「少儿体操基础班」（11月23日 周一 19:00）；小红未能预约。');
+    expect(text(page, '.verdict-text')).toBe('名额只空出1个，已为小明预约「少儿体操基础班」（11月23日 周一 19:00）；小红继续候补，保留原来的排位。');
   });
 });

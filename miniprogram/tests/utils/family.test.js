@@ -33,8 +33,8 @@ test('the join toast and the won sentence', () => {
     .toBe('已为小明、小红（2人）预约「少儿体操基础班」（11月23日 周一 19:00），请准时上课。');
   // fewer seats: the children with a booking_id, else the first ones in order
   const partly = fx.entry({ ...fx.familyWaiting, children: [{ ...fx.familyWaiting.children[0] }, { ...fx.familyWaiting.children[1], booking_id: 501 }] });
-  expect(family.wonText(partly, [501], '课', '时间')).toBe('名额只空出1个，已为小红预约「课」（时间）；小明未能预约。');
-  expect(family.wonText(fx.familyWaiting, [501], '课', '时间')).toBe('名额只空出1个，已为小明预约「课」（时间）；小红未能预约。');
+  expect(family.wonText(partly, [501], '课', '时间')).toBe('名额只空出1个，已为小红预约「课」（时间）；小明继续候补，保留原来的排位。');
+  expect(family.wonText(fx.familyWaiting, [501], '课', '时间')).toBe('名额只空出1个，已为小明预约「课」（时间）；小红继续候补，保留原来的排位。');
   expect(family.wonText(fx.waitlist[0], [], '亲子体操', 't')).toBe('已为小明预约「亲子体操」（t），请准时上课。');
 });
 

@@ -100,6 +100,23 @@ pub fn no_broadcast_reason(seats_left: u32, audience: usize) -> Option<NoOfferRe
     }
 }
 
+/// F4: what a won claim leaves of the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterBooking {
+    /// Every child has a seat: the entry is confirmed and leaves the queue.
+    Confirmed,
+    /// A partial booking: the children without a seat keep the entry's place in the queue.
+    StillWaiting { children: u32 },
+}
+
+/// F4: a family booked for `booked` of its children keeps waiting, in its place, for the rest.
+pub fn after_booking(party: Party, booked: u32) -> AfterBooking {
+    match party.children.max(1).saturating_sub(booked) {
+        0 => AfterBooking::Confirmed,
+        children => AfterBooking::StillWaiting { children },
+    }
+}
+
 /// Why a family join is refused before the queue is looked at (400 with this message).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum FamilyRefusal {
@@ -255,6 +272,20 @@ mod tests {
         assert_eq!(seats_to_wait_for(3, 1), 3);
         assert_eq!(seats_to_wait_for(1, 2), 2);
         assert_eq!(seats_to_wait_for(2, 3), 4);
+    }
+
+    #[test]
+    fn a_partly_booked_family_keeps_waiting_for_the_rest_in_its_place() {
+        assert_eq!(after_booking(Party::SINGLE, 1), AfterBooking::Confirmed);
+        assert_eq!(after_booking(family(2, false), 2), AfterBooking::Confirmed);
+        assert_eq!(
+            after_booking(family(3, true), 1),
+            AfterBooking::StillWaiting { children: 2 }
+        );
+        assert_eq!(
+            after_booking(family(2, true), 1),
+            AfterBooking::StillWaiting { children: 1 }
+        );
     }
 
     #[test]
