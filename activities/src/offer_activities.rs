@@ -458,8 +458,9 @@ pub async fn claim(db: &Db, notices: &Notices, req: ClaimRequest) -> Result<Clai
         return Ok(ClaimOutcome::NotActive);
     };
     let booking_id = booking_ids[0];
+    let seats = u32::try_from(booking_ids.len()).unwrap_or(wanted);
     offers::settle_won_entry(&mut tx, &entry, req.waitlist_id, &booking_ids, now).await?;
-    let seats_left = offers::seat_won(&mut tx, &req.workflow_id, req.waitlist_id, wanted).await?;
+    let seats_left = offers::seat_won(&mut tx, &req.workflow_id, req.waitlist_id, seats).await?;
     offers::end_hold(
         &mut tx,
         &req.workflow_id,
@@ -491,7 +492,7 @@ pub async fn claim(db: &Db, notices: &Notices, req: ClaimRequest) -> Result<Clai
     };
     outcomes::record(&mut tx, &key, &outcome).await?;
     tx.commit().await?;
-    info!(booking_id, seats = wanted, seats_left, source, "seat won");
+    info!(booking_id, seats, seats_left, source, "seat won");
     Ok(outcome)
 }
 

@@ -201,15 +201,13 @@ async fn operate(w: &World, mut rng: Rng) -> (&'static str, StatusCode) {
         }
         7 | 8 => {
             let pending = items(app, "/api/v1/makeup/pending", &p.token).await;
-            let open: Vec<i64> = ids(
-                "pending",
-                &pending
-                    .into_iter()
-                    .filter(|x| x["status"] == "open")
-                    .collect::<Vec<_>>(),
-                "pending_id",
-            );
-            let Some(pending_id) = pick(&mut rng, &open) else {
+            // (pending id, its child): a sibling's leave opens a pending makeup of the sibling
+            let open: Vec<(i64, i64)> = pending
+                .iter()
+                .filter(|x| x["status"] == "open")
+                .filter_map(|x| Some((x["pending_id"].as_i64()?, x["profile_id"].as_i64()?)))
+                .collect();
+            let Some((pending_id, pending_child)) = pick(&mut rng, &open) else {
                 return ("makeup:none", StatusCode::OK);
             };
             let target = pick(&mut rng, &w.targets).unwrap();
@@ -218,7 +216,7 @@ async fn operate(w: &World, mut rng: Rng) -> (&'static str, StatusCode) {
                               "use_compensation": rng.chance(30)});
             if rng.chance(25) {
                 let mut join = body.clone();
-                join["profile_id"] = json!(child);
+                join["profile_id"] = json!(pending_child);
                 return (
                     "makeup_join",
                     app.post("/api/v1/waitlist/join", &p.token, join).await.0,

@@ -60,8 +60,9 @@ pub async fn children(
 }
 
 /// F3: books the first `seats` children of the entry, all or none (a savepoint): their
-/// bookings in order, or `None` when one of them already has a seat in this session (nothing
-/// of this entry is booked then). Each member row remembers its booking.
+/// bookings in order (never empty), or `None` when one of them already has a seat in this
+/// session, or none waits any more (nothing of this entry is booked then). Each member row
+/// remembers its booking.
 pub async fn book_children(
     conn: &mut MySqlConnection,
     waitlist_id: i64,
@@ -76,6 +77,9 @@ pub async fn book_children(
         .into_iter()
         .take(wanted)
         .collect();
+    if children.is_empty() {
+        return Ok(None);
+    }
     let mut sp = conn.begin().await?;
     let mut bookings = Vec::with_capacity(children.len());
     for profile_id in &children {
