@@ -36,9 +36,9 @@ async fn my_estimate(app: &TestApp, w: &Waiter) -> String {
         .to_string()
 }
 
-#[tokio::test]
-async fn the_estimate_changes_once_the_course_has_a_real_release_taken_by_its_queue() {
-    let app = spawn_app().await;
+/// A one-seat weekly class, full this week and next, with this week's first in line waiting:
+/// (schedule, this week, next week, this week's holder, this week's first in line).
+async fn two_full_weeks(app: &TestApp) -> (i64, NaiveDate, NaiveDate, (Parent, i64), Waiter) {
     let (schedule, this_week) = app
         .session(SessionSpec {
             capacity: 1,
@@ -46,9 +46,16 @@ async fn the_estimate_changes_once_the_course_has_a_real_release_taken_by_its_qu
         })
         .await;
     let next_week = this_week + chrono::Duration::days(7);
-    let holder = booked_holder(&app, "holder-now", schedule, this_week).await;
-    booked_holder(&app, "holder-next", schedule, next_week).await;
-    let (first_now, _) = waiter(&app, "first-now", schedule, this_week).await;
+    let holder = booked_holder(app, "holder-now", schedule, this_week).await;
+    booked_holder(app, "holder-next", schedule, next_week).await;
+    let (first_now, _) = waiter(app, "first-now", schedule, this_week).await;
+    (schedule, this_week, next_week, holder, first_now)
+}
+
+#[tokio::test]
+async fn the_estimate_changes_once_the_course_has_a_real_release_taken_by_its_queue() {
+    let app = spawn_app().await;
+    let (schedule, _, next_week, holder, first_now) = two_full_weeks(&app).await;
     let (first_next, joined) = waiter(&app, "first-next", schedule, next_week).await;
     let (second_next, _) = waiter(&app, "second-next", schedule, next_week).await;
 
@@ -100,16 +107,7 @@ async fn the_estimate_changes_once_the_course_has_a_real_release_taken_by_its_qu
 #[tokio::test]
 async fn a_family_first_in_line_is_estimated_like_a_place_that_needs_a_seat_per_child() {
     let app = spawn_app().await;
-    let (schedule, this_week) = app
-        .session(SessionSpec {
-            capacity: 1,
-            ..Default::default()
-        })
-        .await;
-    let next_week = this_week + chrono::Duration::days(7);
-    let holder = booked_holder(&app, "holder-now", schedule, this_week).await;
-    booked_holder(&app, "holder-next", schedule, next_week).await;
-    let (first_now, _) = waiter(&app, "first-now", schedule, this_week).await;
+    let (schedule, _, next_week, holder, first_now) = two_full_weeks(&app).await;
     assert_eq!(cancel(&app, &holder).await.0, StatusCode::OK);
     assert_eq!(respond(&app, &first_now, "confirm").await.0, StatusCode::OK);
 
