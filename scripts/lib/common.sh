@@ -296,6 +296,8 @@ start_temporal_dev() {
 start_fake_wechatpay() {
     local port="$1" logfile="$2" api_addr="$3"
     local fixtures="$REPO_ROOT/tests/fixtures/wechatpay"
+    # the TEST-ONLY keys are made on first use, never committed
+    bash "$REPO_ROOT/scripts/gen-test-wechatpay-keys" || return 1
     local target="${CARGO_TARGET_DIR:-$REPO_ROOT/target}"
     export FAKE_WECHATPAY_PORT="$port"
     export WECHATPAY_API_BASE="http://127.0.0.1:$port/" WECHATPAY_MCHID=1900000109 \

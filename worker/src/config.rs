@@ -263,6 +263,13 @@ fn template_layouts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod keys {
+        include!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/wechatpay/keys.rs"
+        ));
+    }
     use std::collections::HashMap;
 
     fn from(pairs: &[(&str, &str)]) -> Result<WorkerConfig, ConfigError> {
@@ -303,7 +310,7 @@ mod tests {
         ] {
             assert!(err.0.iter().any(|p| p.starts_with(key)), "{key}: {err}");
         }
-        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/wechatpay");
+        let fixtures = keys::dir(env!("CARGO_MANIFEST_DIR")).display().to_string();
         let key = format!("{fixtures}/TEST_ONLY_merchant_private_key.pem");
         let public = format!("{fixtures}/TEST_ONLY_platform_public_key.pem");
         let c = from(&[
@@ -336,7 +343,7 @@ mod tests {
 
     #[test]
     fn production_refuses_the_repositorys_test_keys() {
-        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/wechatpay");
+        let fixtures = keys::dir(env!("CARGO_MANIFEST_DIR")).display().to_string();
         let key = format!("{fixtures}/TEST_ONLY_merchant_private_key.pem");
         let public = format!("{fixtures}/TEST_ONLY_platform_public_key.pem");
         let err = from(&[

@@ -232,10 +232,15 @@ pub fn nonce(n: usize) -> String {
 mod tests {
     use super::*;
 
-    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/wechatpay");
+    mod keys {
+        include!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/wechatpay/keys.rs"
+        ));
+    }
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("{FIXTURES}/{name}")).expect(name)
+        std::fs::read_to_string(keys::dir(env!("CARGO_MANIFEST_DIR")).join(name)).expect(name)
     }
 
     #[test]

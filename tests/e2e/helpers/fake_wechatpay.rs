@@ -29,8 +29,11 @@ pub const PLATFORM_SERIAL: &str = "PUB_KEY_ID_TESTONLY0001";
 
 /// The fixtures folder (`tests/fixtures/wechatpay`).
 pub fn fixtures() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/wechatpay")
+    keys::dir(env!("CARGO_MANIFEST_DIR"))
 }
+
+#[path = "../../fixtures/wechatpay/keys.rs"]
+mod keys;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(fixtures().join(name)).expect(name)
