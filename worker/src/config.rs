@@ -310,23 +310,7 @@ mod tests {
         ] {
             assert!(err.0.iter().any(|p| p.starts_with(key)), "{key}: {err}");
         }
-        let fixtures = keys::dir(env!("CARGO_MANIFEST_DIR")).display().to_string();
-        let key = format!("{fixtures}/TEST_ONLY_merchant_private_key.pem");
-        let public = format!("{fixtures}/TEST_ONLY_platform_public_key.pem");
-        let c = from(&[
-            ("APP_ENV", "development"),
-            ("WECHATPAY_MCHID", "1900000109"),
-            ("WECHATPAY_APPID", "wxTESTONLYAPPID01"),
-            ("WECHATPAY_MERCHANT_SERIAL", "S1"),
-            ("WECHATPAY_PLATFORM_SERIAL", "P1"),
-            (
-                "WECHATPAY_NOTIFY_URL",
-                "https://club.example/api/v1/pay/wechat/notify",
-            ),
-            ("WECHATPAY_MERCHANT_KEY_FILE", &key),
-            ("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", &public),
-        ])
-        .unwrap();
+        let c = with_test_pay(&[("APP_ENV", "development")]).unwrap();
         let pay = c.wechat_pay.expect("configured");
         assert!(
             !format!("{pay:?}").contains("PRIVATE KEY"),
@@ -341,14 +325,13 @@ mod tests {
         );
     }
 
-    #[test]
-    fn production_refuses_the_repositorys_test_keys() {
+    /// `base` and a complete WeChat Pay configuration with the repository's TEST-ONLY keys.
+    fn with_test_pay(base: &[(&str, &str)]) -> Result<WorkerConfig, ConfigError> {
         let fixtures = keys::dir(env!("CARGO_MANIFEST_DIR")).display().to_string();
         let key = format!("{fixtures}/TEST_ONLY_merchant_private_key.pem");
         let public = format!("{fixtures}/TEST_ONLY_platform_public_key.pem");
-        let err = from(&[
-            ("APP_ENV", "production"),
-            ("DATABASE_URL", "mysql://u:p@db/app"),
+        let mut pairs = base.to_vec();
+        pairs.extend([
             ("WECHATPAY_MCHID", "1900000109"),
             ("WECHATPAY_APPID", "wxTESTONLYAPPID01"),
             ("WECHATPAY_MERCHANT_SERIAL", "S1"),
@@ -357,8 +340,17 @@ mod tests {
                 "WECHATPAY_NOTIFY_URL",
                 "https://club.example/api/v1/pay/wechat/notify",
             ),
-            ("WECHATPAY_MERCHANT_KEY_FILE", &key),
-            ("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", &public),
+            ("WECHATPAY_MERCHANT_KEY_FILE", key.as_str()),
+            ("WECHATPAY_PLATFORM_PUBLIC_KEY_FILE", public.as_str()),
+        ]);
+        from(&pairs)
+    }
+
+    #[test]
+    fn production_refuses_the_repositorys_test_keys() {
+        let err = with_test_pay(&[
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "mysql://u:p@db/app"),
         ])
         .unwrap_err();
         for name in [
