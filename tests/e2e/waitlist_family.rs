@@ -465,3 +465,50 @@ async fn a_family_first_in_line_is_held_seats_for_all_its_children_in_turn() {
     .await;
     assert_eq!(booked(&app, schedule, date).await, 3);
 }
+
+#[tokio::test]
+async fn parallel_confirms_of_a_family_and_single_children_never_book_more_than_the_seats() {
+    let app = spawn_app().await;
+    let (schedule, date, _) = full(&app, 1).await;
+    let session = (schedule, date);
+    let (family, children, _) = join_family(&app, "race-family", 2, session, json!({})).await;
+    let mut racers = vec![family];
+    for i in 0..6 {
+        racers.push(
+            join_family(&app, &format!("race-{i}"), 1, session, json!({}))
+                .await
+                .0,
+        );
+    }
+    // Two seats at once: everyone is told, everyone confirms at the same moment.
+    raise_capacity(&app, session, 3).await;
+    let answers =
+        futures::future::join_all(racers.iter().map(|w| respond(&app, w, "confirm"))).await;
+    let won: Vec<usize> = answers
+        .iter()
+        .enumerate()
+        .filter(|(_, (s, _))| *s == StatusCode::OK)
+        .map(|(i, _)| i)
+        .collect();
+    for (status, body) in &answers {
+        assert!(
+            *status == StatusCode::OK || *status == StatusCode::CONFLICT,
+            "{status} {body}"
+        );
+    }
+    assert_eq!(
+        booked(&app, schedule, date).await,
+        3,
+        "exactly the two seats"
+    );
+    let family_seats = booked_children(&app, session, &children).await;
+    if won.contains(&0) {
+        assert_eq!(
+            (family_seats, won.len()),
+            (2, 1),
+            "the family took both seats"
+        );
+    } else {
+        assert_eq!((family_seats, won.len()), (0, 2), "two single children won");
+    }
+}
