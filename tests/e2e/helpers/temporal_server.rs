@@ -12,7 +12,7 @@ static ADDRESS: OnceLock<String> = OnceLock::new();
 
 /// Each test runs in a namespace of its own (`e2e-<n>`): test databases all count ids from 1,
 /// so workflow ids built from business keys would otherwise meet across tests.
-pub const NAMESPACES: usize = 128;
+pub const NAMESPACES: usize = 192;
 
 /// The next unused test namespace.
 pub fn next_namespace() -> String {
